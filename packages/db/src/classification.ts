@@ -1,0 +1,77 @@
+/**
+ * Data classification of every stored column (个人信息保护法; GB/T 35273-2020), in one place.
+ * - public: may be shown to anyone who can see the record
+ * - internal: operational data, staff only
+ * - personal: 个人信息 — shown masked or to authorised roles, reads audited
+ * - sensitive: 敏感个人信息 or secrets — encrypted or hashed at rest, never returned in clear
+ *   without a stated purpose
+ * A test fails when a column of the live schema is missing here.
+ */
+export type DataClass = "public" | "internal" | "personal" | "sensitive";
+
+export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
+  regions: { code: "public", name: "public", level: "public", parent_code: "public" },
+  users: {
+    id: "internal",
+    username: "internal",
+    display_name: "personal",
+    role: "internal",
+    region_code: "internal",
+    person_id: "internal",
+    password_hash: "sensitive",
+    must_change_password: "internal",
+    totp_secret_enc: "sensitive",
+    totp_enabled: "internal",
+    disabled: "internal",
+    failed_logins: "internal",
+    locked_until: "internal",
+    last_login_at: "internal",
+    created_at: "internal",
+    updated_at: "internal",
+  },
+  sessions: {
+    id: "sensitive",
+    user_id: "internal",
+    csrf_token: "sensitive",
+    ip: "personal",
+    user_agent: "internal",
+    totp_verified: "internal",
+    created_at: "internal",
+    last_seen_at: "internal",
+  },
+  audit_log: {
+    seq: "internal",
+    at: "internal",
+    actor_id: "internal",
+    actor_role: "internal",
+    ip: "personal",
+    action: "internal",
+    subject_type: "internal",
+    subject_id: "internal",
+    fields: "internal",
+    purpose: "internal",
+    outcome: "internal",
+    request_id: "internal",
+    detail: "internal",
+    prev_hash: "internal",
+    hash: "internal",
+  },
+  persons: {
+    id: "internal",
+    name: "personal",
+    id_number_enc: "sensitive",
+    id_number_bidx: "sensitive",
+    id_number_masked: "personal",
+    phone_enc: "sensitive",
+    phone_bidx: "sensitive",
+    phone_masked: "personal",
+    sex: "personal",
+    birth_date: "personal",
+    residence_region_code: "personal",
+    created_at: "internal",
+    updated_at: "internal",
+  },
+};
+
+/** Tables owned by tooling rather than the application (migration bookkeeping). */
+export const UNCLASSIFIED_TABLES = ["kysely_migration", "kysely_migration_lock"];

@@ -1,0 +1,87 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { PGliteDialect } from "./pglite-dialect.ts";
+import type { Database } from "./schema.ts";
+
+// Same value types on both engines: int8 as number (our counts fit), date as 'YYYY-MM-DD' text
+// (a calendar date must not move with the process time zone).
+const INT8 = 20;
+const DATE = 1082;
+pg.types.setTypeParser(INT8, (v: string) => Number(v));
+pg.types.setTypeParser(DATE, (v: string) => v);
+
+export type Engine = "embedded" | "server";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** postgres://… — when set, the server engine is used. */
+  databaseUrl?: string;
+  /** Embedded data directory; `memory` keeps it in memory (tests). */
+  dataDir?: string | "memory";
+  poolSize?: number;
+}
+
+/** Opens the database: a PostgreSQL server when a URL is given, otherwise embedded PGlite. */
+export async function openDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: "server", close: () => db.destroy() };
+  }
+  const dir = options.dataDir ?? "./data";
+  let dataDir: string | undefined;
+  if (dir !== "memory") {
+    mkdirSync(dir, { recursive: true });
+    dataDir = join(dir, "pgdata");
+  }
+  const client = new PGlite(dataDir ? { dataDir, parsers: { [INT8]: Number, [DATE]: (v: string) => v } } : { parsers: { [INT8]: Number, [DATE]: (v: string) => v } });
+  await client.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return { db, engine: "embedded", close: () => db.destroy() };
+}
+
+/**
+ * Creates the database named in a server URL when it does not exist yet: UTF8 with
+ * LC_CTYPE C.UTF-8, which Chinese full-text search needs.
+ */
+export async function ensureServerDatabase(databaseUrl: string): Promise<boolean> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  if (!name) throw new Error("DATABASE_URL has no database name");
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const exists = await admin.query("select 1 from pg_database where datname = $1", [name]);
+    if (exists.rowCount) return false;
+    const quoted = `"${name.replace(/"/g, '""')}"`;
+    await admin.query(
+      `create database ${quoted} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`,
+    );
+    return true;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Drops a server database (tests and benchmarks clean up after themselves). */
+export async function dropServerDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists "${name.replace(/"/g, '""')}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,47 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATA_CLASSES, UNCLASSIFIED_TABLES } from "./classification.ts";
+import type { DatabaseHandle } from "./connection.ts";
+import { migrateToLatest, migrations } from "./migrate.ts";
+import { createTestDatabase } from "./test-harness.ts";
+
+let h: DatabaseHandle;
+beforeAll(async () => {
+  h = await createTestDatabase({ regions: false });
+});
+afterAll(async () => h?.close());
+
+describe("migrations", () => {
+  it("ran every migration on an empty database and a second run changes nothing", async () => {
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(h.db);
+    expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations).sort());
+    const again = await migrateToLatest(h.db);
+    expect(again.results).toEqual([]);
+  });
+
+  it("classifies every column of every table", async () => {
+    const cols = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns
+      where table_schema = 'public' order by table_name, ordinal_position`.execute(h.db);
+    const unclassified = cols.rows
+      .filter((c) => !UNCLASSIFIED_TABLES.includes(c.table_name))
+      .filter((c) => !DATA_CLASSES[c.table_name]?.[c.column_name])
+      .map((c) => `${c.table_name}.${c.column_name}`);
+    expect(unclassified).toEqual([]);
+    expect(cols.rows.length).toBeGreaterThan(40);
+  });
+
+  it("refuses UPDATE, DELETE and TRUNCATE on the audit log", async () => {
+    await sql`insert into audit_log (at, action, outcome, prev_hash, hash) values (now(), 'test', 'ok', ${"0".repeat(64)}, ${"1".repeat(64)})`.execute(h.db);
+    await expect(sql`update audit_log set action = 'changed'`.execute(h.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(h.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_log`.execute(h.db)).rejects.toThrow(/append-only/);
+    const n = await sql<{ n: number }>`select count(*)::int as n from audit_log where action = 'test'`.execute(h.db);
+    expect(n.rows[0]?.n).toBe(1);
+  });
+
+  it("keeps calendar dates as text on both engines", async () => {
+    const r = await sql<{ d: string }>`select date '2025-01-01' as d`.execute(h.db);
+    expect(r.rows[0]?.d).toBe("2025-01-01");
+  });
+});

@@ -1,0 +1,14 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import * as foundation from "../migrations/20261128170000_foundation.ts";
+
+/** Every migration, by timestamped name; they run in name order. */
+export const migrations: Record<string, Migration> = {
+  "20261128170000_foundation": foundation,
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

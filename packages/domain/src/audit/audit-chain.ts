@@ -1,0 +1,51 @@
+import { createHash } from "node:crypto";
+
+/** The fields of an audit record that the hash chain protects. */
+export interface AuditEntryContent {
+  seq: number;
+  at: string; // ISO timestamp
+  actorId: string | null;
+  actorRole: string | null;
+  ip: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  fields: string[];
+  purpose: string | null;
+  outcome: string;
+  requestId: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  const keys = Object.keys(value as object).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+}
+
+/** hash_n = SHA-256(hash_{n-1} || canonical JSON of entry n). */
+export function auditHash(prevHash: string, entry: AuditEntryContent): string {
+  return createHash("sha256").update(prevHash).update("\n").update(canonical(entry)).digest("hex");
+}
+
+export interface ChainBreak {
+  seq: number;
+  reason: "hash_mismatch" | "prev_mismatch";
+}
+
+/** Verifies a chain given in seq order; returns the first break, or null. */
+export function verifyAuditChain(
+  rows: Iterable<{ entry: AuditEntryContent; prevHash: string; hash: string }>,
+  startPrev: string = GENESIS_HASH,
+): ChainBreak | null {
+  let prev = startPrev;
+  for (const r of rows) {
+    if (r.prevHash !== prev) return { seq: r.entry.seq, reason: "prev_mismatch" };
+    if (auditHash(r.prevHash, r.entry) !== r.hash) return { seq: r.entry.seq, reason: "hash_mismatch" };
+    prev = r.hash;
+  }
+  return null;
+}
