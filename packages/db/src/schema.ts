@@ -25,8 +25,8 @@ export interface UsersTable {
   failed_logins: Generated<number>;
   locked_until: Date | null;
   last_login_at: Date | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface SessionsTable {
@@ -71,8 +71,8 @@ export interface PersonsTable {
   sex: string;
   birth_date: string;
   residence_region_code: string;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface Database {

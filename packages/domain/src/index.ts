@@ -6,3 +6,4 @@ export * from "./auth/session-policy.ts";
 export * from "./regions/region-scope.ts";
 export * from "./audit/audit-chain.ts";
 export * from "./seed/prng.ts";
+export * from "./time.ts";

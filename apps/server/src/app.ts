@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import fastifyUnderPressure from "@fastify/under-pressure";
+import type { Database } from "@jiuye/db";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import { AppError, problemBody } from "./errors/catalogue.ts";
+import { registerErrorHandling } from "./errors/error-handler.ts";
+import type { Clock } from "./lib/executor.ts";
+import { createFieldCipher } from "./lib/field-cipher.ts";
+import { createLogger } from "./lib/logger.ts";
+import { auditRoutes } from "./modules/audit/audit.routes.ts";
+import { createAuditService } from "./modules/audit/audit.service.ts";
+import { authRoutes } from "./modules/auth/auth.routes.ts";
+import { createAuthService } from "./modules/auth/auth.service.ts";
+import { overviewRoutes } from "./modules/overview/overview.routes.ts";
+import { createOverviewService } from "./modules/overview/overview.service.ts";
+import { personsRoutes } from "./modules/persons/persons.routes.ts";
+import { createPersonsService } from "./modules/persons/persons.service.ts";
+import { regionsRoutes } from "./modules/regions/regions.routes.ts";
+import { createRegionsService } from "./modules/regions/regions.service.ts";
+import { systemRoutes } from "./modules/system/system.routes.ts";
+import { usersRoutes } from "./modules/users/users.routes.ts";
+import { createUsersService } from "./modules/users/users.service.ts";
+import { registerAuth, SESSION_COOKIE } from "./plugins/auth.ts";
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Sees every response before it is sent (the test suite's masking scanner). */
+  observeResponse?: (req: FastifyRequest, payload: unknown) => void;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_DIST = resolve(here, "../../web/dist");
+
+/** Content-Security-Policy the web app satisfies (antd injects styles at run time). */
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", "data:"],
+  fontSrc: ["'self'", "data:"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** The composition root: builds every service once and wires the HTTP layer around them. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { db, config } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const app = Fastify({
+    loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    requestIdLogLabel: "reqId",
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const cipher = createFieldCipher(config.secretKey);
+  const audit = createAuditService({ clock });
+  const auth = createAuthService({
+    db,
+    audit,
+    cipher,
+    clock,
+    limits: { staffIdleMs: config.sessionIdleMs, staffAbsoluteMs: config.sessionMaxMs, publicIdleMs: 2 * config.sessionIdleMs, publicAbsoluteMs: 2 * config.sessionMaxMs },
+  });
+  const users = createUsersService({ db, audit, clock });
+  const regions = createRegionsService({ db });
+  const persons = createPersonsService({ db, audit, cipher, clock, revealPurposes: config.revealPurposes });
+  const overview = createOverviewService({ db, clock });
+
+  registerErrorHandling(app);
+  const observe = deps.observeResponse;
+  if (observe) app.addHook("onSend", async (req, _reply, payload) => observe(req, payload));
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: CSP }, crossOriginEmbedderPolicy: false });
+  await app.register(fastifyUnderPressure, {
+    maxEventLoopDelay: 1000,
+    retryAfter: 10,
+    pressureHandler: (_req, reply) => {
+      reply.status(503).header("retry-after", "10").type("application/problem+json; charset=utf-8").send(problemBody("OVERLOADED"));
+    },
+  });
+  await app.register(fastifyRateLimit, {
+    global: config.rateLimitPerMinute > 0,
+    max: Math.max(config.rateLimitPerMinute, 1),
+    timeWindow: 60_000,
+    keyGenerator: (req) => req.cookies?.[SESSION_COOKIE] ?? req.ip,
+    errorResponseBuilder: () => new AppError("RATE_LIMITED"),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Jiuye 就业促进服务平台 API", version: "0.1.0", description: "所有接口位于 /api/v1；错误以 application/problem+json 返回。" },
+      components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  registerAuth(app, auth);
+
+  await app.register(
+    async (v1) => {
+      await v1.register(systemRoutes());
+      await v1.register(authRoutes({ auth, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimitPerMinute }));
+      await v1.register(usersRoutes(users));
+      await v1.register(auditRoutes({ db, audit }));
+      await v1.register(regionsRoutes(regions));
+      await v1.register(personsRoutes({ persons, revealPurposes: config.revealPurposes }));
+      await v1.register(overviewRoutes(overview));
+    },
+    { prefix: "/api/v1" },
+  );
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  const webDist = config.webDist ?? DEFAULT_WEB_DIST;
+  const hasWeb = existsSync(resolve(webDist, "index.html"));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method === "GET" && !req.url.startsWith("/api/")) {
+      if (hasWeb) return reply.header("cache-control", "no-cache").sendFile("index.html");
+      return reply.type("text/plain; charset=utf-8").send("Jiuye: web app not built (npm run build:web)");
+    }
+    return reply.status(404).type("application/problem+json; charset=utf-8").send(problemBody("ROUTE_NOT_FOUND"));
+  });
+  return app as unknown as FastifyInstance;
+}

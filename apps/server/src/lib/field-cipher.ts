@@ -1,0 +1,34 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+
+/**
+ * Encryption of personal fields at rest (AES-256-GCM) and keyed blind indexes (HMAC-SHA-256)
+ * so an exact search by ID number or phone never needs the plain value in an indexed column.
+ */
+export interface FieldCipher {
+  encrypt(plain: string): string;
+  decrypt(token: string): string;
+  blindIndex(kind: string, value: string): string;
+}
+
+export function createFieldCipher(secret: Buffer): FieldCipher {
+  if (secret.length !== 32) throw new Error("secret key must be 32 bytes");
+  const encKey = Buffer.from(hkdfSync("sha256", secret, Buffer.alloc(0), "jiuye field encryption v1", 32));
+  const macKey = Buffer.from(hkdfSync("sha256", secret, Buffer.alloc(0), "jiuye blind index v1", 32));
+  return {
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", encKey, iv);
+      const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+      return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64")}`;
+    },
+    decrypt(token) {
+      const raw = Buffer.from(token.replace(/^v1\./, ""), "base64");
+      const decipher = createDecipheriv("aes-256-gcm", encKey, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+    },
+    blindIndex(kind, value) {
+      return createHmac("sha256", macKey).update(`${kind}:${value}`).digest("hex");
+    },
+  };
+}

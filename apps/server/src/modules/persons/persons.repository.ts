@@ -1,0 +1,72 @@
+import type { Executor } from "../../lib/executor.ts";
+import { prefixPattern } from "../../lib/scope.ts";
+
+/** The visibility of person records for one caller: a region subtree, or exactly one person. */
+export type PersonScope = { kind: "region"; prefix: string } | { kind: "self"; personId: string } | { kind: "none" };
+
+export interface PersonFilter {
+  nameContains?: string;
+  idNumberBidx?: string;
+  phoneBidx?: string;
+  regionPrefix?: string;
+}
+
+const COLUMNS = [
+  "persons.id",
+  "persons.name",
+  "persons.id_number_masked",
+  "persons.phone_masked",
+  "persons.sex",
+  "persons.birth_date",
+  "persons.residence_region_code",
+  "regions.name as region_name",
+] as const;
+
+function scoped(db: Executor, scope: PersonScope) {
+  let q = db.selectFrom("persons").leftJoin("regions", "regions.code", "persons.residence_region_code");
+  if (scope.kind === "region") q = q.where("persons.residence_region_code", "like", prefixPattern(scope.prefix));
+  else if (scope.kind === "self") q = q.where("persons.id", "=", scope.personId);
+  else q = q.where(() => "false" as any);
+  return q;
+}
+
+/** 劳动者: every query carries the caller's scope; nothing here returns a row outside it. */
+export const personsRepository = {
+  async search(db: Executor, scope: PersonScope, f: PersonFilter, page: number, pageSize: number) {
+    if (scope.kind === "none") return { rows: [], total: 0 };
+    let q = scoped(db, scope);
+    if (f.nameContains) q = q.where("persons.name", "like", `%${f.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
+    if (f.idNumberBidx) q = q.where("persons.id_number_bidx", "=", f.idNumberBidx);
+    if (f.phoneBidx) q = q.where("persons.phone_bidx", "=", f.phoneBidx);
+    if (f.regionPrefix) q = q.where("persons.residence_region_code", "like", prefixPattern(f.regionPrefix));
+    const [rows, total] = await Promise.all([
+      q.select(COLUMNS).orderBy("persons.residence_region_code").orderBy("persons.id").limit(pageSize).offset((page - 1) * pageSize).execute(),
+      q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  },
+
+  findById(db: Executor, scope: PersonScope, id: string) {
+    if (scope.kind === "none") return Promise.resolve(undefined);
+    return scoped(db, scope).select(COLUMNS).where("persons.id", "=", id).executeTakeFirst();
+  },
+
+  findSecretFields(db: Executor, scope: PersonScope, id: string) {
+    if (scope.kind === "none") return Promise.resolve(undefined);
+    return scoped(db, scope).select(["persons.id", "persons.id_number_enc", "persons.phone_enc"]).where("persons.id", "=", id).executeTakeFirst();
+  },
+
+  insert(
+    db: Executor,
+    p: {
+      name: string; id_number_enc: string; id_number_bidx: string; id_number_masked: string; phone_enc: string | null; phone_bidx: string | null;
+      phone_masked: string | null; sex: string; birth_date: string; residence_region_code: string;
+    },
+  ) {
+    return db.insertInto("persons").values(p).returning("id").executeTakeFirstOrThrow();
+  },
+
+  regionExists(db: Executor, code: string) {
+    return db.selectFrom("regions").select("code").where("code", "=", code).executeTakeFirst();
+  },
+};

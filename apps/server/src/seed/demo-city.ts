@@ -1,0 +1,80 @@
+import type { Database } from "@jiuye/db";
+import { importRegions, loadChinaDivision } from "@jiuye/db";
+import { createRandom } from "@jiuye/domain";
+import type { Kysely } from "kysely";
+import type { FieldCipher } from "../lib/field-cipher.ts";
+import { insertPersons, insertUser, syntheticPerson } from "./factories.ts";
+
+/** 南京市: the demo prefecture-level city, with its real districts, streets and communities. */
+export const DEMO_CITY = { code: "3201", name: "南京市" } as const;
+export const DEMO_PASSWORD = "Jiuye#Demo2026";
+
+// Fixed TOTP secrets so the demo (and its screenshots) repeat; never used outside the demo.
+export const DEMO_TOTP = { admin: "JIUYEADMINDEMOTOTPSECRETKEYAAAAA", auditor: "JIUYEAUDITORDEMOTOTPSECRETKEYAAA" } as const;
+
+export interface DemoAccount {
+  username: string;
+  role: string;
+  regionCode: string | null;
+  note: string;
+  totpSecret?: string;
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: "admin", role: "admin", regionCode: DEMO_CITY.code, note: "南京市 系统管理员（需动态口令）", totpSecret: DEMO_TOTP.admin },
+  { username: "auditor", role: "auditor", regionCode: DEMO_CITY.code, note: "南京市 安全审计员（需动态口令）", totpSecret: DEMO_TOTP.auditor },
+  { username: "analyst", role: "analyst", regionCode: DEMO_CITY.code, note: "南京市 数据分析员（仅汇总）" },
+  { username: "city_worker", role: "case_worker", regionCode: DEMO_CITY.code, note: "南京市人社局 经办人员" },
+  { username: "xuanwu_worker", role: "case_worker", regionCode: "320102", note: "玄武区 经办人员" },
+  { username: "xinjiekou_worker", role: "case_worker", regionCode: "320102003", note: "玄武区新街口街道 经办人员" },
+  { username: "qinhuai_worker", role: "case_worker", regionCode: "320104", note: "秦淮区 经办人员" },
+  { username: "employer", role: "employer", regionCode: null, note: "用人单位（示例）" },
+  { username: "worker", role: "individual", regionCode: null, note: "劳动者本人（示例）" },
+];
+
+/** Whether the demo has already been seeded (the seed is not repeated on later starts). */
+export async function isDemoSeeded(db: Kysely<Database>): Promise<boolean> {
+  const r = await db.selectFrom("users").select("id").where("username", "=", "admin").executeTakeFirst();
+  return !!r;
+}
+
+/**
+ * Seeds the demo city deterministically: regions of all China down to streets plus the demo
+ * city's communities, the demo accounts, and synthetic people (fixed PRNG seed).
+ */
+export async function seedDemoCity(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  options: { persons?: number; regionsOnlyDemoCity?: boolean; onProgress?: (step: string, done: number, total: number) => void } = {},
+) {
+  const regions = loadChinaDivision({ communitiesOf: [DEMO_CITY.code], ...(options.regionsOnlyDemoCity ? { onlyPrefix: DEMO_CITY.code } : {}) });
+  await importRegions(db, regions, (d, t) => options.onProgress?.("行政区划", d, t));
+  const communities = await db
+    .selectFrom("regions")
+    .select("code")
+    .where("level", "=", 5)
+    .where("code", "like", `${DEMO_CITY.code}%`)
+    .orderBy("code")
+    .execute();
+  const rnd = createRandom(20211227);
+  const total = options.persons ?? 3000;
+  const people = Array.from({ length: total }, () => syntheticPerson(rnd, rnd.pick(communities).code));
+  // The demo individual lives in 新街口街道 so the street worker can find them.
+  const self = { ...syntheticPerson(rnd, "320102003001"), name: "张明" };
+  people.unshift(self);
+  const ids = await insertPersons(db, cipher, people);
+  options.onProgress?.("劳动者", ids.length, people.length);
+  for (const a of DEMO_ACCOUNTS) {
+    await insertUser(db, cipher, {
+      username: a.username,
+      displayName: a.note.split(" ").pop() ?? a.username,
+      role: a.role as never,
+      regionCode: a.regionCode,
+      personId: a.role === "individual" ? ids[0] : null,
+      password: DEMO_PASSWORD,
+      totpSecret: a.totpSecret,
+    });
+  }
+  options.onProgress?.("演示账号", DEMO_ACCOUNTS.length, DEMO_ACCOUNTS.length);
+  return { persons: ids.length, regions: regions.length, selfPersonId: ids[0]! };
+}

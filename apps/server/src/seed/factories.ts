@@ -1,0 +1,96 @@
+import type { Database } from "@jiuye/db";
+import { createRandom, idNumberCheckChar, maskIdNumber, maskPhone, type Role } from "@jiuye/domain";
+import type { Kysely } from "kysely";
+import { Secret } from "otpauth";
+import type { FieldCipher } from "../lib/field-cipher.ts";
+import { hashPassword } from "../lib/passwords.ts";
+
+export type Random = ReturnType<typeof createRandom>;
+
+export interface UserSpec {
+  username: string;
+  displayName?: string;
+  role: Role;
+  regionCode?: string | null;
+  personId?: string | null;
+  password: string;
+  /** Enrol a TOTP secret (base32); admin and auditor need one to work. */
+  totpSecret?: string;
+  mustChangePassword?: boolean;
+}
+
+/** Inserts an account directly (seeds and tests); the API path is users.service. */
+export async function insertUser(db: Kysely<Database>, cipher: FieldCipher, spec: UserSpec): Promise<string> {
+  const row = await db
+    .insertInto("users")
+    .values({
+      username: spec.username,
+      display_name: spec.displayName ?? spec.username,
+      role: spec.role,
+      region_code: spec.regionCode ?? null,
+      person_id: spec.personId ?? null,
+      password_hash: await hashPassword(spec.password),
+      must_change_password: spec.mustChangePassword ?? false,
+      totp_secret_enc: spec.totpSecret ? cipher.encrypt(spec.totpSecret) : null,
+      totp_enabled: !!spec.totpSecret,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export function newTotpSecret(): string {
+  return new Secret({ size: 20 }).base32;
+}
+
+const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+const GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志强文博思远子涵欣怡浩然雨轩梓萱晨阳佳琪宇航俊杰婷婷晓东海波春梅";
+
+/** A synthetic but checksum-valid ID number for someone registered in `areaCode` (6 digits). */
+export function syntheticIdNumber(rnd: Random, areaCode: string, birthDate: string, sex: "male" | "female"): string {
+  const seq2 = String(rnd.int(0, 99)).padStart(2, "0");
+  const odd = rnd.int(0, 4) * 2 + (sex === "male" ? 1 : 0);
+  const first17 = `${areaCode}${birthDate.replace(/-/g, "")}${seq2}${odd}`;
+  return first17 + idNumberCheckChar(first17);
+}
+
+export function syntheticPerson(rnd: Random, residenceRegionCode: string) {
+  const sex = rnd.next() < 0.5 ? ("male" as const) : ("female" as const);
+  const year = rnd.int(1966, 2006);
+  const month = rnd.int(1, 12);
+  const day = rnd.int(1, 28);
+  const birthDate = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  const given = GIVEN.length;
+  const a = rnd.int(0, given - 1);
+  const name = rnd.pick([...SURNAMES]) + GIVEN[a] + (rnd.next() < 0.6 ? GIVEN[rnd.int(0, given - 1)] : "");
+  const phone = rnd.pick(["135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "186", "187", "188", "189"]) + String(rnd.int(0, 99_999_999)).padStart(8, "0");
+  return { name, sex, birthDate, idNumber: syntheticIdNumber(rnd, residenceRegionCode.slice(0, 6), birthDate, sex), phone, residenceRegionCode };
+}
+
+/** Inserts people in batches with encrypted identifiers, blind indexes and masked copies. */
+export async function insertPersons(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  people: Array<{ name: string; sex: string; birthDate: string; idNumber: string; phone?: string | null; residenceRegionCode: string }>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < people.length; i += 500) {
+    const rows = people.slice(i, i + 500).map((p) => ({
+      name: p.name,
+      id_number_enc: cipher.encrypt(p.idNumber),
+      id_number_bidx: cipher.blindIndex("id_number", p.idNumber),
+      id_number_masked: maskIdNumber(p.idNumber),
+      phone_enc: p.phone ? cipher.encrypt(p.phone) : null,
+      phone_bidx: p.phone ? cipher.blindIndex("phone", p.phone) : null,
+      phone_masked: p.phone ? maskPhone(p.phone) : null,
+      sex: p.sex,
+      birth_date: p.birthDate,
+      residence_region_code: p.residenceRegionCode,
+    }));
+    const inserted = await db.insertInto("persons").values(rows).onConflict((oc) => oc.column("id_number_bidx").doNothing()).returning("id").execute();
+    ids.push(...inserted.map((r) => r.id));
+  }
+  return ids;
+}
+
+export { createRandom };

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { PageQuery, RegionCodeSchema } from "./common.ts";
+
+export const PersonSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    idNumberMasked: z.string(),
+    phoneMasked: z.string().nullable(),
+    sex: z.enum(["male", "female"]),
+    birthDate: z.string(),
+    residenceRegionCode: z.string(),
+    residenceRegionName: z.string().nullable(),
+  })
+  .meta({ id: "Person" });
+export type Person = z.infer<typeof PersonSchema>;
+
+export const ListPersonsQuerySchema = z.strictObject({
+  ...PageQuery,
+  q: z.string().trim().max(50, "关键词不超过50个字符").optional(),
+  idNumber: z.string().trim().max(18, "身份证号码不超过18位").optional(),
+  phone: z.string().trim().max(11).optional(),
+  regionCode: RegionCodeSchema.optional(),
+});
+
+export const CreatePersonBodySchema = z.strictObject({
+  name: z.string().trim().min(1, "请输入姓名").max(50, "姓名不超过50个字符"),
+  idNumber: z.string().trim().min(1, "请输入身份证号码").max(18, "身份证号码应为18位"),
+  phone: z.string().trim().regex(/^1[3-9]\d{9}$/, "手机号码应为11位，以13-19开头").optional(),
+  residenceRegionCode: z.string().regex(/^(\d{9}|\d{12})$/, "常住地应为街道（9位）或社区（12位）区划代码"),
+});
+
+export const RevealBodySchema = z.strictObject({
+  field: z.enum(["idNumber", "phone"], { message: "可查看的字段为 idNumber 或 phone" }),
+  purpose: z.string().min(1, "请选择查看目的").max(64),
+});
+export const RevealResultSchema = z.object({ field: z.string(), value: z.string().nullable() });
+
+export const RevealPurposeSchema = z.object({ code: z.string(), label: z.string() });
