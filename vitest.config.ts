@@ -11,9 +11,19 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: "unit", include: ["packages/**/src/**/*.test.ts", "apps/*/src/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/node_modules/**"] } },
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["packages/**/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
       { extends: true, test: { name: "integration", include: ["**/*.int.test.ts"], exclude: ["**/node_modules/**"] } },
-      { extends: true, test: { name: "e2e", include: ["apps/web/e2e/**/*.spec.ts"], maxWorkers: 1, testTimeout: 60_000 } },
+      {
+        extends: true,
+        test: { name: "e2e", include: ["apps/web/e2e/**/*.spec.ts"], maxWorkers: 1, testTimeout: 60_000 },
+      },
     ],
   },
 });

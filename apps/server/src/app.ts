@@ -75,7 +75,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
-    requestIdLogLabel: "reqId",
     return503OnClosing: true,
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: true },
@@ -90,7 +89,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audit,
     cipher,
     clock,
-    limits: { staffIdleMs: config.sessionIdleMs, staffAbsoluteMs: config.sessionMaxMs, publicIdleMs: 2 * config.sessionIdleMs, publicAbsoluteMs: 2 * config.sessionMaxMs },
+    limits: {
+      staffIdleMs: config.sessionIdleMs,
+      staffAbsoluteMs: config.sessionMaxMs,
+      publicIdleMs: 2 * config.sessionIdleMs,
+      publicAbsoluteMs: 2 * config.sessionMaxMs,
+    },
   });
   const users = createUsersService({ db, audit, clock });
   const regions = createRegionsService({ db });
@@ -106,7 +110,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxEventLoopDelay: 1000,
     retryAfter: 10,
     pressureHandler: (_req, reply) => {
-      reply.status(503).header("retry-after", "10").type("application/problem+json; charset=utf-8").send(problemBody("OVERLOADED"));
+      reply
+        .status(503)
+        .header("retry-after", "10")
+        .type("application/problem+json; charset=utf-8")
+        .send(problemBody("OVERLOADED"));
     },
   });
   await app.register(fastifyRateLimit, {
@@ -119,7 +127,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Jiuye 就业促进服务平台 API", version: "0.1.0", description: "所有接口位于 /api/v1；错误以 application/problem+json 返回。" },
+      info: {
+        title: "Jiuye 就业促进服务平台 API",
+        version: "0.1.0",
+        description: "所有接口位于 /api/v1；错误以 application/problem+json 返回。",
+      },
       components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE } } },
       security: [{ session: [] }],
     },
@@ -132,7 +144,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       await v1.register(systemRoutes());
-      await v1.register(authRoutes({ auth, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimitPerMinute }));
+      await v1.register(
+        authRoutes({ auth, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimitPerMinute }),
+      );
       await v1.register(usersRoutes(users));
       await v1.register(auditRoutes({ db, audit }));
       await v1.register(regionsRoutes(regions));

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -26,7 +26,10 @@ const EnvSchema = z.object({
     .optional(),
   JIUYE_ADMIN_USER: z.string().optional(),
   JIUYE_ADMIN_PASSWORD: z.string().optional(),
-  JIUYE_ADMIN_REGION: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/).optional(),
+  JIUYE_ADMIN_REGION: z
+    .string()
+    .regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/)
+    .optional(),
   JIUYE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   JIUYE_COOKIE_SECURE: bool,
   JIUYE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),

@@ -4,7 +4,10 @@ import { RoleSchema } from "./common.ts";
 export const LoginBodySchema = z.strictObject({
   username: z.string().trim().min(1, "请输入用户名").max(64, "用户名过长"),
   password: z.string().min(1, "请输入密码").max(256, "密码过长"),
-  totpCode: z.string().regex(/^\d{6}$/, "动态口令应为6位数字").optional(),
+  totpCode: z
+    .string()
+    .regex(/^\d{6}$/, "动态口令应为6位数字")
+    .optional(),
 });
 
 export const MeSchema = z

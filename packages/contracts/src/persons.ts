@@ -26,7 +26,11 @@ export const ListPersonsQuerySchema = z.strictObject({
 export const CreatePersonBodySchema = z.strictObject({
   name: z.string().trim().min(1, "请输入姓名").max(50, "姓名不超过50个字符"),
   idNumber: z.string().trim().min(1, "请输入身份证号码").max(18, "身份证号码应为18位"),
-  phone: z.string().trim().regex(/^1[3-9]\d{9}$/, "手机号码应为11位，以13-19开头").optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1[3-9]\d{9}$/, "手机号码应为11位，以13-19开头")
+    .optional(),
   residenceRegionCode: z.string().regex(/^(\d{9}|\d{12})$/, "常住地应为街道（9位）或社区（12位）区划代码"),
 });
 

@@ -31,7 +31,9 @@ export const CreateUserBodySchema = z.strictObject({
     .trim()
     .regex(/^[A-Za-z0-9_.-]{3,64}$/, "用户名应为3-64位字母、数字、下划线、点或横线"),
   displayName: z.string().trim().min(1, "请输入姓名").max(50, "姓名不超过50个字符"),
-  role: z.enum(["admin", "auditor", "analyst", "case_worker"], { message: "员工角色应为管理员、审计员、分析员或经办人员" }),
+  role: z.enum(["admin", "auditor", "analyst", "case_worker"], {
+    message: "员工角色应为管理员、审计员、分析员或经办人员",
+  }),
   regionCode: RegionCodeSchema,
   password: z.string().max(256).optional(),
 });

@@ -42,7 +42,11 @@ export async function openDatabase(options: ConnectOptions): Promise<DatabaseHan
     mkdirSync(dir, { recursive: true });
     dataDir = join(dir, "pgdata");
   }
-  const client = new PGlite(dataDir ? { dataDir, parsers: { [INT8]: Number, [DATE]: (v: string) => v } } : { parsers: { [INT8]: Number, [DATE]: (v: string) => v } });
+  const client = new PGlite(
+    dataDir
+      ? { dataDir, parsers: { [INT8]: Number, [DATE]: (v: string) => v } }
+      : { parsers: { [INT8]: Number, [DATE]: (v: string) => v } },
+  );
   await client.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return { db, engine: "embedded", close: () => db.destroy() };

@@ -32,7 +32,9 @@ describe("migrations", () => {
   });
 
   it("refuses UPDATE, DELETE and TRUNCATE on the audit log", async () => {
-    await sql`insert into audit_log (at, action, outcome, prev_hash, hash) values (now(), 'test', 'ok', ${"0".repeat(64)}, ${"1".repeat(64)})`.execute(h.db);
+    await sql`insert into audit_log (at, action, outcome, prev_hash, hash) values (now(), 'test', 'ok', ${"0".repeat(64)}, ${"1".repeat(64)})`.execute(
+      h.db,
+    );
     await expect(sql`update audit_log set action = 'changed'`.execute(h.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(h.db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_log`.execute(h.db)).rejects.toThrow(/append-only/);

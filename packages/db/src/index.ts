@@ -1,6 +1,6 @@
-export * from "./schema.ts";
+export * from "./classification.ts";
 export * from "./connection.ts";
 export * from "./migrate.ts";
-export * from "./classification.ts";
-export * from "./regions-import.ts";
 export { PGliteDialect } from "./pglite-dialect.ts";
+export * from "./regions-import.ts";
+export * from "./schema.ts";

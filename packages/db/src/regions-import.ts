@@ -63,7 +63,11 @@ export async function importRegions(
   let inserted = 0;
   for (let i = 0; i < sorted.length; i += 1000) {
     const batch = sorted.slice(i, i + 1000);
-    const r = await db.insertInto("regions").values(batch).onConflict((oc) => oc.column("code").doNothing()).executeTakeFirst();
+    const r = await db
+      .insertInto("regions")
+      .values(batch)
+      .onConflict((oc) => oc.column("code").doNothing())
+      .executeTakeFirst();
     inserted += Number(r.numInsertedOrUpdatedRows ?? 0);
     done += batch.length;
     onProgress?.(done, sorted.length);

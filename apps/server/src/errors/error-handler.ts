@@ -14,7 +14,13 @@ const ZOD_CODE: Record<string, string> = {
   custom: "INVALID_VALUE",
 };
 
-function zodMessage(issue: { code: string; message: string; keys?: string[]; expected?: string; input?: unknown }): string {
+function zodMessage(issue: {
+  code: string;
+  message: string;
+  keys?: string[];
+  expected?: string;
+  input?: unknown;
+}): string {
   if (issue.code === "unrecognized_keys") return `不允许的字段：${(issue.keys ?? []).join("、")}`;
   if (issue.code === "invalid_type") return issue.input === undefined ? "必填" : `类型不正确（应为 ${issue.expected}）`;
   // Our schemas carry Chinese messages; zod's English defaults are replaced by a generic one.
@@ -47,7 +53,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         }
         return [{ field: base || where, code: ZOD_CODE[issue.code] ?? "INVALID_VALUE", message: zodMessage(issue) }];
       });
-    } else if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || (error instanceof SyntaxError && (error as FastifyError).statusCode === 400)) {
+    } else if (
+      error.code === "FST_ERR_CTP_INVALID_JSON_BODY" ||
+      error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ||
+      (error instanceof SyntaxError && (error as FastifyError).statusCode === 400)
+    ) {
       code = "MALFORMED_JSON";
     } else if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       code = "PAYLOAD_TOO_LARGE";
@@ -56,11 +66,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
     } else if (error.statusCode === 429) {
       code = "RATE_LIMITED";
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      code = error.statusCode === 404 ? "ROUTE_NOT_FOUND" : error.statusCode === 413 ? "PAYLOAD_TOO_LARGE" : error.statusCode === 415 ? "UNSUPPORTED_MEDIA_TYPE" : "VALIDATION_FAILED";
+      code =
+        error.statusCode === 404
+          ? "ROUTE_NOT_FOUND"
+          : error.statusCode === 413
+            ? "PAYLOAD_TOO_LARGE"
+            : error.statusCode === 415
+              ? "UNSUPPORTED_MEDIA_TYPE"
+              : "VALIDATION_FAILED";
       detail = maskText(error.message);
     }
     const body = problemBody(code, detail, errors);
-    if (body.status >= 500) request.log.error({ err: { message: maskText(String(error.message)), stack: error.stack } }, "request failed");
+    if (body.status >= 500)
+      request.log.error({ err: { message: maskText(String(error.message)), stack: error.stack } }, "request failed");
     else request.log.info({ code }, "request refused");
     if (code === "RATE_LIMITED" && !reply.hasHeader("retry-after")) reply.header("retry-after", "60");
     return reply.status(body.status).type("application/problem+json; charset=utf-8").send(body);

@@ -6,8 +6,8 @@ import pino from "pino";
 export const REDACT_PATHS = [
   "req.headers.cookie",
   "req.headers.authorization",
-  "req.headers[\"x-csrf-token\"]",
-  "res.headers[\"set-cookie\"]",
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
   "password",
   "*.password",
   "*.newPassword",

@@ -26,7 +26,12 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The audited context of a request. */
 export function contextOf(req: FastifyRequest): RequestContext {
-  return { actorId: req.actor?.userId ?? null, actorRole: req.actor?.role ?? null, ip: req.ip ?? null, requestId: req.id };
+  return {
+    actorId: req.actor?.userId ?? null,
+    actorRole: req.actor?.role ?? null,
+    ip: req.ip ?? null,
+    requestId: req.id,
+  };
 }
 
 /** The actor of a route that declared roles: the hook has already guaranteed one. */

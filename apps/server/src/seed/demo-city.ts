@@ -10,7 +10,10 @@ export const DEMO_CITY = { code: "3201", name: "南京市" } as const;
 export const DEMO_PASSWORD = "Jiuye#Demo2026";
 
 // Fixed TOTP secrets so the demo (and its screenshots) repeat; never used outside the demo.
-export const DEMO_TOTP = { admin: "JIUYEADMINDEMOTOTPSECRETKEYAAAAA", auditor: "JIUYEAUDITORDEMOTOTPSECRETKEYAAA" } as const;
+export const DEMO_TOTP = {
+  admin: "JIUYEADMINDEMOTOTPSECRETKEYAAAAA",
+  auditor: "JIUYEAUDITORDEMOTOTPSECRETKEYAAA",
+} as const;
 
 export interface DemoAccount {
   username: string;
@@ -21,8 +24,20 @@ export interface DemoAccount {
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { username: "admin", role: "admin", regionCode: DEMO_CITY.code, note: "南京市 系统管理员（需动态口令）", totpSecret: DEMO_TOTP.admin },
-  { username: "auditor", role: "auditor", regionCode: DEMO_CITY.code, note: "南京市 安全审计员（需动态口令）", totpSecret: DEMO_TOTP.auditor },
+  {
+    username: "admin",
+    role: "admin",
+    regionCode: DEMO_CITY.code,
+    note: "南京市 系统管理员（需动态口令）",
+    totpSecret: DEMO_TOTP.admin,
+  },
+  {
+    username: "auditor",
+    role: "auditor",
+    regionCode: DEMO_CITY.code,
+    note: "南京市 安全审计员（需动态口令）",
+    totpSecret: DEMO_TOTP.auditor,
+  },
   { username: "analyst", role: "analyst", regionCode: DEMO_CITY.code, note: "南京市 数据分析员（仅汇总）" },
   { username: "city_worker", role: "case_worker", regionCode: DEMO_CITY.code, note: "南京市人社局 经办人员" },
   { username: "xuanwu_worker", role: "case_worker", regionCode: "320102", note: "玄武区 经办人员" },
@@ -45,9 +60,16 @@ export async function isDemoSeeded(db: Kysely<Database>): Promise<boolean> {
 export async function seedDemoCity(
   db: Kysely<Database>,
   cipher: FieldCipher,
-  options: { persons?: number; regionsOnlyDemoCity?: boolean; onProgress?: (step: string, done: number, total: number) => void } = {},
+  options: {
+    persons?: number;
+    regionsOnlyDemoCity?: boolean;
+    onProgress?: (step: string, done: number, total: number) => void;
+  } = {},
 ) {
-  const regions = loadChinaDivision({ communitiesOf: [DEMO_CITY.code], ...(options.regionsOnlyDemoCity ? { onlyPrefix: DEMO_CITY.code } : {}) });
+  const regions = loadChinaDivision({
+    communitiesOf: [DEMO_CITY.code],
+    ...(options.regionsOnlyDemoCity ? { onlyPrefix: DEMO_CITY.code } : {}),
+  });
   await importRegions(db, regions, (d, t) => options.onProgress?.("行政区划", d, t));
   const communities = await db
     .selectFrom("regions")

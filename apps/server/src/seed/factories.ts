@@ -43,8 +43,10 @@ export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;
 }
 
-const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
-const GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志强文博思远子涵欣怡浩然雨轩梓萱晨阳佳琪宇航俊杰婷婷晓东海波春梅";
+const SURNAMES =
+  "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+const GIVEN =
+  "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志强文博思远子涵欣怡浩然雨轩梓萱晨阳佳琪宇航俊杰婷婷晓东海波春梅";
 
 /** A synthetic but checksum-valid ID number for someone registered in `areaCode` (6 digits). */
 export function syntheticIdNumber(rnd: Random, areaCode: string, birthDate: string, sex: "male" | "female"): string {
@@ -63,15 +65,31 @@ export function syntheticPerson(rnd: Random, residenceRegionCode: string) {
   const given = GIVEN.length;
   const a = rnd.int(0, given - 1);
   const name = rnd.pick([...SURNAMES]) + GIVEN[a] + (rnd.next() < 0.6 ? GIVEN[rnd.int(0, given - 1)] : "");
-  const phone = rnd.pick(["135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "186", "187", "188", "189"]) + String(rnd.int(0, 99_999_999)).padStart(8, "0");
-  return { name, sex, birthDate, idNumber: syntheticIdNumber(rnd, residenceRegionCode.slice(0, 6), birthDate, sex), phone, residenceRegionCode };
+  const phone =
+    rnd.pick(["135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "186", "187", "188", "189"]) +
+    String(rnd.int(0, 99_999_999)).padStart(8, "0");
+  return {
+    name,
+    sex,
+    birthDate,
+    idNumber: syntheticIdNumber(rnd, residenceRegionCode.slice(0, 6), birthDate, sex),
+    phone,
+    residenceRegionCode,
+  };
 }
 
 /** Inserts people in batches with encrypted identifiers, blind indexes and masked copies. */
 export async function insertPersons(
   db: Kysely<Database>,
   cipher: FieldCipher,
-  people: Array<{ name: string; sex: string; birthDate: string; idNumber: string; phone?: string | null; residenceRegionCode: string }>,
+  people: Array<{
+    name: string;
+    sex: string;
+    birthDate: string;
+    idNumber: string;
+    phone?: string | null;
+    residenceRegionCode: string;
+  }>,
 ): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < people.length; i += 500) {
@@ -87,7 +105,12 @@ export async function insertPersons(
       birth_date: p.birthDate,
       residence_region_code: p.residenceRegionCode,
     }));
-    const inserted = await db.insertInto("persons").values(rows).onConflict((oc) => oc.column("id_number_bidx").doNothing()).returning("id").execute();
+    const inserted = await db
+      .insertInto("persons")
+      .values(rows)
+      .onConflict((oc) => oc.column("id_number_bidx").doNothing())
+      .returning("id")
+      .execute();
     ids.push(...inserted.map((r) => r.id));
   }
   return ids;

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import type { DatabaseHandle } from "@jiuye/db";
 import { createTestDatabase } from "@jiuye/db/test-harness";
 import { findUnmaskedIdentifiers, type Role } from "@jiuye/domain";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildApp } from "../app.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { createFieldCipher, type FieldCipher } from "../lib/field-cipher.ts";
@@ -42,7 +42,10 @@ export interface TestApp {
   maskingViolations: string[];
   /** Creates an account (with TOTP where the role needs it) and signs it in. */
   signIn(role: Role, opts?: { regionCode?: string | null; personId?: string; username?: string }): Promise<TestSession>;
-  request(session: TestSession | null, opts: { method: string; url: string; payload?: unknown; headers?: Record<string, string>; remoteAddress?: string }): ReturnType<FastifyInstance["inject"]>;
+  request(
+    session: TestSession | null,
+    opts: { method: string; url: string; payload?: unknown; headers?: Record<string, string>; remoteAddress?: string },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -52,10 +55,17 @@ let counter = 0;
  * A real app on a real, fresh database (embedded, or the server when DATABASE_URL is set),
  * with every response and log line passed through the masking scanner.
  */
-export async function createTestApp(opts: { config?: Record<string, string>; clock?: ReturnType<typeof createTestClock> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { config?: Record<string, string>; clock?: ReturnType<typeof createTestClock> } = {},
+): Promise<TestApp> {
   const handle = await createTestDatabase();
   const clock = opts.clock ?? createTestClock();
-  const config = loadConfig({ JIUYE_SECRET_KEY: TEST_KEY, JIUYE_LOG_LEVEL: "info", JIUYE_RATE_LIMIT_PER_MINUTE: "100000", ...opts.config });
+  const config = loadConfig({
+    JIUYE_SECRET_KEY: TEST_KEY,
+    JIUYE_LOG_LEVEL: "info",
+    JIUYE_RATE_LIMIT_PER_MINUTE: "100000",
+    ...opts.config,
+  });
   const cipher = createFieldCipher(config.secretKey);
   const logLines: string[] = [];
   const maskingViolations: string[] = [];
@@ -75,7 +85,8 @@ export async function createTestApp(opts: { config?: Record<string, string>; clo
     observeResponse: (req, payload) => {
       if (req.routeOptions.config?.revealsPersonalData) return;
       if (typeof payload !== "string") return;
-      for (const f of findUnmaskedIdentifiers(payload)) maskingViolations.push(`${req.method} ${req.url}: ${f.kind} ${f.masked}`);
+      for (const f of findUnmaskedIdentifiers(payload))
+        maskingViolations.push(`${req.method} ${req.url}: ${f.kind} ${f.masked}`);
     },
   });
   await app.ready();

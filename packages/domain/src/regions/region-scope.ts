@@ -18,7 +18,11 @@ export function regionLevel(code: string): RegionLevel {
 }
 
 export const REGION_LEVEL_NAMES: Record<RegionLevel, string> = {
-  1: "省级", 2: "地市级", 3: "区县级", 4: "街道/乡镇", 5: "社区/村",
+  1: "省级",
+  2: "地市级",
+  3: "区县级",
+  4: "街道/乡镇",
+  5: "社区/村",
 };
 
 /** True when `scope` (a staff member's region) covers `code`. */

@@ -17,11 +17,16 @@ export const auditRepository = {
   async lockChainAndGetTip(db: Executor): Promise<{ prevHash: string | null; seq: number }> {
     await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(db);
     const last = await db.selectFrom("audit_log").select("hash").orderBy("seq", "desc").limit(1).executeTakeFirst();
-    const next = await sql<{ seq: number }>`select nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq`.execute(db);
+    const next = await sql<{ seq: number }>`select nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq`.execute(
+      db,
+    );
     return { prevHash: last?.hash ?? null, seq: Number(next.rows[0]!.seq) };
   },
 
-  async insert(db: Executor, row: Omit<AuditRow, "detail"> & { detail: Record<string, unknown> | null }): Promise<void> {
+  async insert(
+    db: Executor,
+    row: Omit<AuditRow, "detail"> & { detail: Record<string, unknown> | null },
+  ): Promise<void> {
     await db
       .insertInto("audit_log")
       .values({ ...row, detail: row.detail ? JSON.stringify(row.detail) : null } as any)

@@ -89,7 +89,13 @@ export function createAuditService(deps: { clock: Clock }) {
           rows.map((r) => ({ entry: contentOf(r), prevHash: r.prev_hash, hash: r.hash })),
           prev,
         );
-        if (brk) return { ok: false, checked: checked + rows.findIndex((r) => Number(r.seq) === brk.seq), brokenAtSeq: brk.seq, reason: brk.reason };
+        if (brk)
+          return {
+            ok: false,
+            checked: checked + rows.findIndex((r) => Number(r.seq) === brk.seq),
+            brokenAtSeq: brk.seq,
+            reason: brk.reason,
+          };
         checked += rows.length;
         prev = rows[rows.length - 1]!.hash;
         after = Number(rows[rows.length - 1]!.seq);

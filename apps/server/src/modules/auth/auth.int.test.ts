@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { totpCodeAt } from "./auth.service.ts";
 import { insertUser, newTotpSecret } from "../../seed/factories.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../../testing/harness.ts";
+import { totpCodeAt } from "./auth.service.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,7 +17,12 @@ async function makeUser(role: "case_worker" | "admin", username: string, totp?: 
 }
 
 function login(username: string, password: string, ip: string, totpCode?: string) {
-  return t.request(null, { method: "POST", url: "/api/v1/auth/login", payload: { username, password, ...(totpCode ? { totpCode } : {}) }, remoteAddress: ip });
+  return t.request(null, {
+    method: "POST",
+    url: "/api/v1/auth/login",
+    payload: { username, password, ...(totpCode ? { totpCode } : {}) },
+    remoteAddress: ip,
+  });
 }
 
 describe("login", () => {
@@ -31,7 +36,12 @@ describe("login", () => {
     expect(cookie).toMatch(/SameSite=Strict/i);
     const me = await t.request(null, { method: "GET", url: "/api/v1/me", headers: { cookie: cookie.split(";")[0]! } });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ username: "cw_login", role: "case_worker", regionCode: "3201", regionName: "南京市" });
+    expect(me.json()).toMatchObject({
+      username: "cw_login",
+      role: "case_worker",
+      regionCode: "3201",
+      regionName: "南京市",
+    });
   });
 
   it("answers 401 with a problem+json body for a wrong password", async () => {
@@ -43,7 +53,8 @@ describe("login", () => {
 
   it("locks the account for 15 minutes after 5 failures, even for the right password", async () => {
     await makeUser("case_worker", "cw_lock");
-    for (let i = 0; i < 4; i++) expect((await login("cw_lock", "Wrong-password-1", "10.1.1.1")).json().code).toBe("INVALID_CREDENTIALS");
+    for (let i = 0; i < 4; i++)
+      expect((await login("cw_lock", "Wrong-password-1", "10.1.1.1")).json().code).toBe("INVALID_CREDENTIALS");
     expect((await login("cw_lock", "Wrong-password-1", "10.1.1.1")).json().code).toBe("ACCOUNT_LOCKED");
     expect((await login("cw_lock", TEST_PASSWORD, "10.1.1.2")).json().code).toBe("ACCOUNT_LOCKED");
     t.clock.advance(14 * 60_000);
@@ -68,7 +79,9 @@ describe("login", () => {
     const secret = newTotpSecret();
     await makeUser("admin", "admin_totp", secret);
     expect((await login("admin_totp", TEST_PASSWORD, "10.1.3.1")).json().code).toBe("TOTP_REQUIRED");
-    expect((await login("admin_totp", TEST_PASSWORD, "10.1.3.1", "000000")).json().code).toMatch(/TOTP_INVALID|ACCOUNT_LOCKED/);
+    expect((await login("admin_totp", TEST_PASSWORD, "10.1.3.1", "000000")).json().code).toMatch(
+      /TOTP_INVALID|ACCOUNT_LOCKED/,
+    );
     const ok = await login("admin_totp", TEST_PASSWORD, "10.1.3.1", totpCodeAt(secret, t.clock.now()));
     expect(ok.statusCode).toBe(200);
   });
@@ -85,9 +98,17 @@ describe("login", () => {
     expect(setup.statusCode).toBe(200);
     const { secret, otpauthUri } = setup.json();
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);
-    const wrong = await t.request(session as never, { method: "POST", url: "/api/v1/account/totp/enable", payload: { code: "123456" } });
+    const wrong = await t.request(session as never, {
+      method: "POST",
+      url: "/api/v1/account/totp/enable",
+      payload: { code: "123456" },
+    });
     expect(wrong.statusCode).toBe(401);
-    const enable = await t.request(session as never, { method: "POST", url: "/api/v1/account/totp/enable", payload: { code: totpCodeAt(secret, t.clock.now()) } });
+    const enable = await t.request(session as never, {
+      method: "POST",
+      url: "/api/v1/account/totp/enable",
+      payload: { code: totpCodeAt(secret, t.clock.now()) },
+    });
     expect(enable.statusCode).toBe(200);
     // the session is re-read per request, so the gate opens at once
     expect((await t.request(session as never, { method: "GET", url: "/api/v1/users" })).statusCode).toBe(200);
@@ -130,12 +151,24 @@ describe("sessions", () => {
 
   it("changes a password under the policy and keeps the current session", async () => {
     const s = await t.signIn("case_worker");
-    const weak = await t.request(s, { method: "POST", url: "/api/v1/account/password", payload: { currentPassword: TEST_PASSWORD, newPassword: "short" } });
+    const weak = await t.request(s, {
+      method: "POST",
+      url: "/api/v1/account/password",
+      payload: { currentPassword: TEST_PASSWORD, newPassword: "short" },
+    });
     expect(weak.statusCode).toBe(422);
     expect(weak.json().errors.map((e: { code: string }) => e.code)).toContain("PASSWORD_TOO_SHORT");
-    const wrong = await t.request(s, { method: "POST", url: "/api/v1/account/password", payload: { currentPassword: "nope-nope-nope", newPassword: "Another-Good-Pass-7" } });
+    const wrong = await t.request(s, {
+      method: "POST",
+      url: "/api/v1/account/password",
+      payload: { currentPassword: "nope-nope-nope", newPassword: "Another-Good-Pass-7" },
+    });
     expect(wrong.json().code).toBe("PASSWORD_WRONG");
-    const ok = await t.request(s, { method: "POST", url: "/api/v1/account/password", payload: { currentPassword: TEST_PASSWORD, newPassword: "Another-Good-Pass-7" } });
+    const ok = await t.request(s, {
+      method: "POST",
+      url: "/api/v1/account/password",
+      payload: { currentPassword: TEST_PASSWORD, newPassword: "Another-Good-Pass-7" },
+    });
     expect(ok.statusCode).toBe(200);
     expect((await t.request(s, { method: "GET", url: "/api/v1/me" })).statusCode).toBe(200);
   });

@@ -32,7 +32,15 @@ export const authRepository = {
 
   createSession(
     db: Executor,
-    s: { id: string; userId: string; csrf: string; ip: string | null; userAgent: string | null; totpVerified: boolean; now: Date },
+    s: {
+      id: string;
+      userId: string;
+      csrf: string;
+      ip: string | null;
+      userAgent: string | null;
+      totpVerified: boolean;
+      now: Date;
+    },
   ) {
     return db
       .insertInto("sessions")

@@ -1,11 +1,5 @@
 import type { Database } from "@jiuye/db";
-import {
-  afterFailedLogin,
-  checkPasswordStrength,
-  type Role,
-  sessionExpiry,
-  TOTP_REQUIRED_ROLES,
-} from "@jiuye/domain";
+import { afterFailedLogin, checkPasswordStrength, type Role, sessionExpiry, TOTP_REQUIRED_ROLES } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import { Secret, TOTP } from "otpauth";
 import { AppError } from "../../errors/catalogue.ts";
@@ -29,7 +23,14 @@ export interface AuthServiceDeps {
 const TOUCH_INTERVAL_MS = 30_000;
 
 function totpFor(username: string, base32: string): TOTP {
-  return new TOTP({ issuer: "就业促进服务平台", label: username, algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(base32) });
+  return new TOTP({
+    issuer: "就业促进服务平台",
+    label: username,
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    secret: Secret.fromBase32(base32),
+  });
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
@@ -37,43 +38,67 @@ export type AuthService = ReturnType<typeof createAuthService>;
 export function createAuthService(deps: AuthServiceDeps) {
   const { db, audit, cipher, clock } = deps;
 
-  async function failLogin(ctx: RequestContext, userId: string | null, username: string, code: "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "TOTP_INVALID" | "TOTP_REQUIRED", failures?: { count: number; lockedUntil: Date | null }): Promise<never> {
+  async function failLogin(
+    ctx: RequestContext,
+    userId: string | null,
+    username: string,
+    code: "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "TOTP_INVALID" | "TOTP_REQUIRED",
+    failures?: { count: number; lockedUntil: Date | null },
+  ): Promise<never> {
     await db.transaction().execute(async (trx) => {
       if (userId && failures) await repo.recordFailure(trx, userId, failures.count, failures.lockedUntil);
-      await audit.record(trx, { ...ctx, actorId: userId }, {
-        action: "auth.login",
-        subjectType: "user",
-        subjectId: userId ?? undefined,
-        outcome: "denied",
-        detail: { reason: code, username: username.slice(0, 64) },
-      });
+      await audit.record(
+        trx,
+        { ...ctx, actorId: userId },
+        {
+          action: "auth.login",
+          subjectType: "user",
+          subjectId: userId ?? undefined,
+          outcome: "denied",
+          detail: { reason: code, username: username.slice(0, 64) },
+        },
+      );
     });
     throw new AppError(failures?.lockedUntil ? "ACCOUNT_LOCKED" : code);
   }
 
   return {
     /** Password (+ TOTP when enabled) → a new session. 5 failures lock the account for 15 minutes. */
-    async login(input: { username: string; password: string; totpCode?: string }, ctx: RequestContext & { userAgent: string | null }) {
+    async login(
+      input: { username: string; password: string; totpCode?: string },
+      ctx: RequestContext & { userAgent: string | null },
+    ) {
       const now = clock();
       const user = await repo.findUserByUsername(db, input.username);
       if (!user) {
         await burnPasswordCheck(input.password);
         return failLogin(ctx, null, input.username, "INVALID_CREDENTIALS");
       }
-      if (user.locked_until && user.locked_until > now) return failLogin(ctx, user.id, input.username, "ACCOUNT_LOCKED");
+      if (user.locked_until && user.locked_until > now)
+        return failLogin(ctx, user.id, input.username, "ACCOUNT_LOCKED");
       const ok = await verifyPassword(user.password_hash, input.password);
       if (!ok) {
         const next = afterFailedLogin(user.failed_logins, now);
-        return failLogin(ctx, user.id, input.username, "INVALID_CREDENTIALS", { count: next.failures, lockedUntil: next.lockedUntil });
+        return failLogin(ctx, user.id, input.username, "INVALID_CREDENTIALS", {
+          count: next.failures,
+          lockedUntil: next.lockedUntil,
+        });
       }
       if (user.disabled) return failLogin(ctx, user.id, input.username, "ACCOUNT_DISABLED");
       let totpVerified = false;
       if (user.totp_enabled && user.totp_secret_enc) {
         if (!input.totpCode) throw new AppError("TOTP_REQUIRED");
-        const delta = totpFor(user.username, cipher.decrypt(user.totp_secret_enc)).validate({ token: input.totpCode, timestamp: now.getTime(), window: 1 });
+        const delta = totpFor(user.username, cipher.decrypt(user.totp_secret_enc)).validate({
+          token: input.totpCode,
+          timestamp: now.getTime(),
+          window: 1,
+        });
         if (delta === null) {
           const next = afterFailedLogin(user.failed_logins, now);
-          return failLogin(ctx, user.id, input.username, "TOTP_INVALID", { count: next.failures, lockedUntil: next.lockedUntil });
+          return failLogin(ctx, user.id, input.username, "TOTP_INVALID", {
+            count: next.failures,
+            lockedUntil: next.lockedUntil,
+          });
         }
         totpVerified = true;
       }
@@ -81,8 +106,20 @@ export function createAuthService(deps: AuthServiceDeps) {
       const csrf = newToken(24);
       await db.transaction().execute(async (trx) => {
         await repo.recordSuccess(trx, user.id, now);
-        await repo.createSession(trx, { id: sha256Hex(token), userId: user.id, csrf, ip: ctx.ip, userAgent: ctx.userAgent, totpVerified, now });
-        await audit.record(trx, { ...ctx, actorId: user.id, actorRole: user.role }, { action: "auth.login", subjectType: "user", subjectId: user.id });
+        await repo.createSession(trx, {
+          id: sha256Hex(token),
+          userId: user.id,
+          csrf,
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+          totpVerified,
+          now,
+        });
+        await audit.record(
+          trx,
+          { ...ctx, actorId: user.id, actorRole: user.role },
+          { action: "auth.login", subjectType: "user", subjectId: user.id },
+        );
       });
       return { token, csrf };
     },
@@ -94,10 +131,16 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!row || row.disabled) throw new AppError("AUTH_REQUIRED");
       const now = clock();
       const lastSeen = new Date(row.last_seen_at);
-      const expired = sessionExpiry({ role: row.role as Role, createdAt: new Date(row.created_at), lastSeenAt: lastSeen }, now, deps.limits);
+      const expired = sessionExpiry(
+        { role: row.role as Role, createdAt: new Date(row.created_at), lastSeenAt: lastSeen },
+        now,
+        deps.limits,
+      );
       if (expired) {
         await repo.deleteSession(db, id);
-        throw new AppError("SESSION_EXPIRED", { detail: expired === "idle" ? "长时间未操作，登录已失效" : "登录时间已达上限，请重新登录" });
+        throw new AppError("SESSION_EXPIRED", {
+          detail: expired === "idle" ? "长时间未操作，登录已失效" : "登录时间已达上限，请重新登录",
+        });
       }
       if (now.getTime() - lastSeen.getTime() > TOUCH_INTERVAL_MS) await repo.touchSession(db, id, now);
       return {
@@ -141,20 +184,31 @@ export function createAuthService(deps: AuthServiceDeps) {
     async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }, ctx: RequestContext) {
       const user = await repo.findUserById(db, actor.userId);
       if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
-        throw new AppError("PASSWORD_WRONG", { errors: [{ field: "currentPassword", code: "PASSWORD_WRONG", message: "当前密码不正确" }] });
+        throw new AppError("PASSWORD_WRONG", {
+          errors: [{ field: "currentPassword", code: "PASSWORD_WRONG", message: "当前密码不正确" }],
+        });
       }
       const problems = checkPasswordStrength(input.newPassword, user.username);
       if (problems.length) {
-        throw new AppError("PASSWORD_WEAK", { errors: problems.map((p) => ({ field: "newPassword", code: p.code, message: p.message })) });
+        throw new AppError("PASSWORD_WEAK", {
+          errors: problems.map((p) => ({ field: "newPassword", code: p.code, message: p.message })),
+        });
       }
       if (input.newPassword === input.currentPassword) {
-        throw new AppError("PASSWORD_REUSED", { errors: [{ field: "newPassword", code: "PASSWORD_REUSED", message: "新密码不能与当前密码相同" }] });
+        throw new AppError("PASSWORD_REUSED", {
+          errors: [{ field: "newPassword", code: "PASSWORD_REUSED", message: "新密码不能与当前密码相同" }],
+        });
       }
       const hashed = await hashPassword(input.newPassword);
       await db.transaction().execute(async (trx) => {
         await repo.setPassword(trx, actor.userId, hashed, false, clock());
         await repo.deleteOtherSessions(trx, actor.userId, actor.sessionId);
-        await audit.record(trx, ctx, { action: "account.password_change", subjectType: "user", subjectId: actor.userId, fields: ["password"] });
+        await audit.record(trx, ctx, {
+          action: "account.password_change",
+          subjectType: "user",
+          subjectId: actor.userId,
+          fields: ["password"],
+        });
       });
     },
 
@@ -173,8 +227,15 @@ export function createAuthService(deps: AuthServiceDeps) {
       const user = await repo.findUserById(db, actor.userId);
       if (!user?.totp_secret_enc) throw new AppError("TOTP_NOT_STARTED");
       if (user.totp_enabled) return;
-      const delta = totpFor(user.username, cipher.decrypt(user.totp_secret_enc)).validate({ token: code, timestamp: clock().getTime(), window: 1 });
-      if (delta === null) throw new AppError("TOTP_INVALID", { errors: [{ field: "code", code: "TOTP_INVALID", message: "动态口令不正确，请核对手机时间后重试" }] });
+      const delta = totpFor(user.username, cipher.decrypt(user.totp_secret_enc)).validate({
+        token: code,
+        timestamp: clock().getTime(),
+        window: 1,
+      });
+      if (delta === null)
+        throw new AppError("TOTP_INVALID", {
+          errors: [{ field: "code", code: "TOTP_INVALID", message: "动态口令不正确，请核对手机时间后重试" }],
+        });
       await db.transaction().execute(async (trx) => {
         await repo.enableTotp(trx, actor.userId, clock());
         await audit.record(trx, ctx, { action: "account.totp_enable", subjectType: "user", subjectId: actor.userId });
@@ -185,5 +246,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
 /** A TOTP code for a base32 secret at a moment (used by the demo seed output and tests). */
 export function totpCodeAt(base32: string, at: Date): string {
-  return new TOTP({ secret: Secret.fromBase32(base32), digits: 6, period: 30, algorithm: "SHA1" }).generate({ timestamp: at.getTime() });
+  return new TOTP({ secret: Secret.fromBase32(base32), digits: 6, period: 30, algorithm: "SHA1" }).generate({
+    timestamp: at.getTime(),
+  });
 }

@@ -2,8 +2,14 @@ import type { Person } from "@jiuye/contracts";
 
 /** Row → API shape. Only masked columns are selected upstream, so nothing unmasked can leak here. */
 export function presentPerson(r: {
-  id: string; name: string; id_number_masked: string; phone_masked: string | null; sex: string; birth_date: string;
-  residence_region_code: string; region_name: string | null;
+  id: string;
+  name: string;
+  id_number_masked: string;
+  phone_masked: string | null;
+  sex: string;
+  birth_date: string;
+  residence_region_code: string;
+  region_name: string | null;
 }): Person {
   return {
     id: r.id,

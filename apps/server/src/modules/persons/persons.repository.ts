@@ -40,7 +40,13 @@ export const personsRepository = {
     if (f.phoneBidx) q = q.where("persons.phone_bidx", "=", f.phoneBidx);
     if (f.regionPrefix) q = q.where("persons.residence_region_code", "like", prefixPattern(f.regionPrefix));
     const [rows, total] = await Promise.all([
-      q.select(COLUMNS).orderBy("persons.residence_region_code").orderBy("persons.id").limit(pageSize).offset((page - 1) * pageSize).execute(),
+      q
+        .select(COLUMNS)
+        .orderBy("persons.residence_region_code")
+        .orderBy("persons.id")
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
       q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: Number(total.n) };
@@ -53,14 +59,25 @@ export const personsRepository = {
 
   findSecretFields(db: Executor, scope: PersonScope, id: string) {
     if (scope.kind === "none") return Promise.resolve(undefined);
-    return scoped(db, scope).select(["persons.id", "persons.id_number_enc", "persons.phone_enc"]).where("persons.id", "=", id).executeTakeFirst();
+    return scoped(db, scope)
+      .select(["persons.id", "persons.id_number_enc", "persons.phone_enc"])
+      .where("persons.id", "=", id)
+      .executeTakeFirst();
   },
 
   insert(
     db: Executor,
     p: {
-      name: string; id_number_enc: string; id_number_bidx: string; id_number_masked: string; phone_enc: string | null; phone_bidx: string | null;
-      phone_masked: string | null; sex: string; birth_date: string; residence_region_code: string;
+      name: string;
+      id_number_enc: string;
+      id_number_bidx: string;
+      id_number_masked: string;
+      phone_enc: string | null;
+      phone_bidx: string | null;
+      phone_masked: string | null;
+      sex: string;
+      birth_date: string;
+      residence_region_code: string;
     },
   ) {
     return db.insertInto("persons").values(p).returning("id").executeTakeFirstOrThrow();

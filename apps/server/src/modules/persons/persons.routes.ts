@@ -2,8 +2,8 @@ import {
   CreatePersonBodySchema,
   IdParamsSchema,
   ListPersonsQuerySchema,
-  pageOf,
   PersonSchema,
+  pageOf,
   RevealBodySchema,
   RevealPurposeSchema,
   RevealResultSchema,
@@ -16,27 +16,73 @@ import type { PersonsService } from "./persons.service.ts";
 const tags = ["劳动者"];
 const CASE_WORKER = ["case_worker"] as const;
 
-export function personsRoutes(deps: { persons: PersonsService; revealPurposes: Array<{ code: string; label: string }> }): FastifyPluginAsyncZod {
+export function personsRoutes(deps: {
+  persons: PersonsService;
+  revealPurposes: Array<{ code: string; label: string }>;
+}): FastifyPluginAsyncZod {
   const { persons } = deps;
   return async (app) => {
-    app.get("/persons", { schema: { tags, summary: "查询劳动者（辖区内，脱敏）", querystring: ListPersonsQuerySchema, response: { 200: pageOf(PersonSchema) } }, config: { access: CASE_WORKER } }, async (req) =>
-      persons.search(actorOf(req), req.query, contextOf(req)),
+    app.get(
+      "/persons",
+      {
+        schema: {
+          tags,
+          summary: "查询劳动者（辖区内，脱敏）",
+          querystring: ListPersonsQuerySchema,
+          response: { 200: pageOf(PersonSchema) },
+        },
+        config: { access: CASE_WORKER },
+      },
+      async (req) => persons.search(actorOf(req), req.query, contextOf(req)),
     );
-    app.post("/persons", { schema: { tags, summary: "登记劳动者基本信息", body: CreatePersonBodySchema, response: { 201: PersonSchema } }, config: { access: CASE_WORKER } }, async (req, reply) => {
-      reply.status(201);
-      return persons.create(actorOf(req), req.body, contextOf(req));
-    });
-    app.get("/persons/:id", { schema: { tags, summary: "劳动者详情（脱敏，读取留痕）", params: IdParamsSchema, response: { 200: PersonSchema } }, config: { access: ["case_worker", "individual"] } }, async (req) =>
-      persons.get(actorOf(req), req.params.id, contextOf(req)),
+    app.post(
+      "/persons",
+      {
+        schema: { tags, summary: "登记劳动者基本信息", body: CreatePersonBodySchema, response: { 201: PersonSchema } },
+        config: { access: CASE_WORKER },
+      },
+      async (req, reply) => {
+        reply.status(201);
+        return persons.create(actorOf(req), req.body, contextOf(req));
+      },
+    );
+    app.get(
+      "/persons/:id",
+      {
+        schema: {
+          tags,
+          summary: "劳动者详情（脱敏，读取留痕）",
+          params: IdParamsSchema,
+          response: { 200: PersonSchema },
+        },
+        config: { access: ["case_worker", "individual"] },
+      },
+      async (req) => persons.get(actorOf(req), req.params.id, contextOf(req)),
     );
     app.post(
       "/persons/:id/reveal",
-      { schema: { tags, summary: "查看完整身份证号或手机号（须说明目的，留痕）", params: IdParamsSchema, body: RevealBodySchema, response: { 200: RevealResultSchema } }, config: { access: ["case_worker", "individual"], revealsPersonalData: true } },
+      {
+        schema: {
+          tags,
+          summary: "查看完整身份证号或手机号（须说明目的，留痕）",
+          params: IdParamsSchema,
+          body: RevealBodySchema,
+          response: { 200: RevealResultSchema },
+        },
+        config: { access: ["case_worker", "individual"], revealsPersonalData: true },
+      },
       async (req, reply) => {
         reply.header("cache-control", "no-store");
         return persons.reveal(actorOf(req), req.params.id, req.body, contextOf(req));
       },
     );
-    app.get("/reveal-purposes", { schema: { tags, summary: "允许的查看目的清单", response: { 200: z.array(RevealPurposeSchema) } }, config: { access: ["case_worker", "individual"] } }, async () => deps.revealPurposes);
+    app.get(
+      "/reveal-purposes",
+      {
+        schema: { tags, summary: "允许的查看目的清单", response: { 200: z.array(RevealPurposeSchema) } },
+        config: { access: ["case_worker", "individual"] },
+      },
+      async () => deps.revealPurposes,
+    );
   };
 }

@@ -26,7 +26,11 @@ export function createPersonsService(deps: PersonsDeps) {
   const { db, audit, cipher, clock } = deps;
 
   return {
-    async search(actor: Actor, query: { page: number; pageSize: number; q?: string; idNumber?: string; phone?: string; regionCode?: string }, ctx: RequestContext) {
+    async search(
+      actor: Actor,
+      query: { page: number; pageSize: number; q?: string; idNumber?: string; phone?: string; regionCode?: string },
+      ctx: RequestContext,
+    ) {
       const scope = personScopeOf(actor);
       const filter = {
         nameContains: query.q || undefined,
@@ -40,7 +44,11 @@ export function createPersonsService(deps: PersonsDeps) {
           action: "person.search",
           subjectType: "person",
           fields: ["name", "idNumberMasked", "phoneMasked"],
-          detail: { filters: Object.keys(filter).filter((k) => (filter as Record<string, unknown>)[k]), returned: rows.length, total },
+          detail: {
+            filters: Object.keys(filter).filter((k) => (filter as Record<string, unknown>)[k]),
+            returned: rows.length,
+            total,
+          },
         });
         return { items: rows.map(presentPerson), total, page: query.page, pageSize: query.pageSize };
       });
@@ -50,21 +58,36 @@ export function createPersonsService(deps: PersonsDeps) {
       return db.transaction().execute(async (trx) => {
         const row = await repo.findById(trx, personScopeOf(actor), id);
         if (!row) throw new AppError("NOT_FOUND");
-        await audit.record(trx, ctx, { action: "person.read", subjectType: "person", subjectId: id, fields: ["name", "idNumberMasked", "phoneMasked", "birthDate", "residence"] });
+        await audit.record(trx, ctx, {
+          action: "person.read",
+          subjectType: "person",
+          subjectId: id,
+          fields: ["name", "idNumberMasked", "phoneMasked", "birthDate", "residence"],
+        });
         return presentPerson(row);
       });
     },
 
-    async create(actor: Actor, input: { name: string; idNumber: string; phone?: string; residenceRegionCode: string }, ctx: RequestContext) {
+    async create(
+      actor: Actor,
+      input: { name: string; idNumber: string; phone?: string; residenceRegionCode: string },
+      ctx: RequestContext,
+    ) {
       const check = checkIdNumber(input.idNumber, shanghaiDate(clock()));
       if (!check.valid || !check.normalized) {
-        throw new AppError("ID_NUMBER_INVALID", { errors: check.errors.map((e) => ({ field: "idNumber", code: e.code, message: e.message })) });
+        throw new AppError("ID_NUMBER_INVALID", {
+          errors: check.errors.map((e) => ({ field: "idNumber", code: e.code, message: e.message })),
+        });
       }
       if (!actor.regionCode || !scopeCovers(actor.regionCode, input.residenceRegionCode)) {
-        throw new AppError("REGION_OUT_OF_SCOPE", { errors: [{ field: "residenceRegionCode", code: "REGION_OUT_OF_SCOPE", message: "常住地不在您的管辖范围内" }] });
+        throw new AppError("REGION_OUT_OF_SCOPE", {
+          errors: [{ field: "residenceRegionCode", code: "REGION_OUT_OF_SCOPE", message: "常住地不在您的管辖范围内" }],
+        });
       }
       if (!(await repo.regionExists(db, input.residenceRegionCode))) {
-        throw new AppError("REGION_UNKNOWN", { errors: [{ field: "residenceRegionCode", code: "REGION_UNKNOWN", message: "常住地区划代码不存在" }] });
+        throw new AppError("REGION_UNKNOWN", {
+          errors: [{ field: "residenceRegionCode", code: "REGION_UNKNOWN", message: "常住地区划代码不存在" }],
+        });
       }
       const idNumber = check.normalized;
       try {
@@ -81,26 +104,47 @@ export function createPersonsService(deps: PersonsDeps) {
             birth_date: check.birthDate!,
             residence_region_code: input.residenceRegionCode,
           });
-          await audit.record(trx, ctx, { action: "person.create", subjectType: "person", subjectId: id, fields: ["name", "idNumber", "phone", "residence"] });
+          await audit.record(trx, ctx, {
+            action: "person.create",
+            subjectType: "person",
+            subjectId: id,
+            fields: ["name", "idNumber", "phone", "residence"],
+          });
           const row = await repo.findById(trx, { kind: "region", prefix: input.residenceRegionCode }, id);
           return presentPerson(row!);
         });
       } catch (e) {
-        if (isUniqueViolation(e)) throw new AppError("PERSON_EXISTS", { errors: [{ field: "idNumber", code: "PERSON_EXISTS", message: "该身份证号码已登记" }] });
+        if (isUniqueViolation(e))
+          throw new AppError("PERSON_EXISTS", {
+            errors: [{ field: "idNumber", code: "PERSON_EXISTS", message: "该身份证号码已登记" }],
+          });
         throw e;
       }
     },
 
     /** Shows one unmasked value for a stated purpose; writes exactly one audit record. */
-    async reveal(actor: Actor, id: string, input: { field: "idNumber" | "phone"; purpose: string }, ctx: RequestContext) {
+    async reveal(
+      actor: Actor,
+      id: string,
+      input: { field: "idNumber" | "phone"; purpose: string },
+      ctx: RequestContext,
+    ) {
       if (!deps.revealPurposes.some((p) => p.code === input.purpose)) {
-        throw new AppError("REVEAL_PURPOSE_UNKNOWN", { errors: [{ field: "purpose", code: "REVEAL_PURPOSE_UNKNOWN", message: "查看目的不在允许的目的清单中" }] });
+        throw new AppError("REVEAL_PURPOSE_UNKNOWN", {
+          errors: [{ field: "purpose", code: "REVEAL_PURPOSE_UNKNOWN", message: "查看目的不在允许的目的清单中" }],
+        });
       }
       return db.transaction().execute(async (trx) => {
         const row = await repo.findSecretFields(trx, personScopeOf(actor), id);
         if (!row) throw new AppError("NOT_FOUND");
         const enc = input.field === "idNumber" ? row.id_number_enc : row.phone_enc;
-        await audit.record(trx, ctx, { action: "person.reveal", subjectType: "person", subjectId: id, fields: [input.field], purpose: input.purpose });
+        await audit.record(trx, ctx, {
+          action: "person.reveal",
+          subjectType: "person",
+          subjectId: id,
+          fields: [input.field],
+          purpose: input.purpose,
+        });
         return { field: input.field, value: enc ? cipher.decrypt(enc) : null };
       });
     },

@@ -6,7 +6,13 @@ import { AppError } from "../../errors/catalogue.ts";
 import { regionsRepository as repo } from "./regions.repository.ts";
 
 type Row = { code: string; name: string; level: number; parent_code: string | null; child_count: number };
-const present = (r: Row): Region => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, childCount: r.child_count });
+const present = (r: Row): Region => ({
+  code: r.code,
+  name: r.name,
+  level: r.level,
+  parentCode: r.parent_code,
+  childCount: r.child_count,
+});
 
 export type RegionsService = ReturnType<typeof createRegionsService>;
 

@@ -3,8 +3,18 @@ import type { Role } from "@jiuye/domain";
 
 export function presentUser(
   row: {
-    id: string; username: string; display_name: string; role: string; region_code: string | null; region_name: string | null;
-    disabled: boolean; locked_until: Date | null; totp_enabled: boolean; must_change_password: boolean; last_login_at: Date | null; created_at: Date;
+    id: string;
+    username: string;
+    display_name: string;
+    role: string;
+    region_code: string | null;
+    region_name: string | null;
+    disabled: boolean;
+    locked_until: Date | null;
+    totp_enabled: boolean;
+    must_change_password: boolean;
+    last_login_at: Date | null;
+    created_at: Date;
   },
   now: Date,
 ): User {

@@ -18,7 +18,13 @@ const USER_COLUMNS = [
 
 /** Staff accounts, always filtered by the managing administrator's scope (null = everything). */
 export const usersRepository = {
-  async listInScope(db: Executor, scope: string | null, f: { q?: string; role?: string }, page: number, pageSize: number) {
+  async listInScope(
+    db: Executor,
+    scope: string | null,
+    f: { q?: string; role?: string },
+    page: number,
+    pageSize: number,
+  ) {
     let q = db.selectFrom("users").leftJoin("regions", "regions.code", "users.region_code");
     if (scope) q = q.where("users.region_code", "like", prefixPattern(scope));
     if (f.role) q = q.where("users.role", "=", f.role);
@@ -27,7 +33,13 @@ export const usersRepository = {
       q = q.where((eb) => eb.or([eb("users.username", "ilike", like), eb("users.display_name", "like", like)]));
     }
     const [rows, total] = await Promise.all([
-      q.select([...USER_COLUMNS, "regions.name as region_name"]).orderBy("users.created_at", "desc").orderBy("users.id").limit(pageSize).offset((page - 1) * pageSize).execute(),
+      q
+        .select([...USER_COLUMNS, "regions.name as region_name"])
+        .orderBy("users.created_at", "desc")
+        .orderBy("users.id")
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
       q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: Number(total.n) };
@@ -43,20 +55,39 @@ export const usersRepository = {
     return db.insertInto("users").values(user).returning("id").executeTakeFirstOrThrow();
   },
 
-  update(db: Executor, id: string, patch: { display_name?: string; disabled?: boolean; region_code?: string }, now: Date) {
-    return db.updateTable("users").set({ ...patch, updated_at: now }).where("id", "=", id).execute();
+  update(
+    db: Executor,
+    id: string,
+    patch: { display_name?: string; disabled?: boolean; region_code?: string },
+    now: Date,
+  ) {
+    return db
+      .updateTable("users")
+      .set({ ...patch, updated_at: now })
+      .where("id", "=", id)
+      .execute();
   },
 
   resetPassword(db: Executor, id: string, passwordHash: string, now: Date) {
     return db
       .updateTable("users")
-      .set({ password_hash: passwordHash, must_change_password: true, failed_logins: 0, locked_until: null, updated_at: now })
+      .set({
+        password_hash: passwordHash,
+        must_change_password: true,
+        failed_logins: 0,
+        locked_until: null,
+        updated_at: now,
+      })
       .where("id", "=", id)
       .execute();
   },
 
   resetTotp(db: Executor, id: string, now: Date) {
-    return db.updateTable("users").set({ totp_enabled: false, totp_secret_enc: null, updated_at: now }).where("id", "=", id).execute();
+    return db
+      .updateTable("users")
+      .set({ totp_enabled: false, totp_secret_enc: null, updated_at: now })
+      .where("id", "=", id)
+      .execute();
   },
 
   deleteSessions(db: Executor, userId: string) {
@@ -68,6 +99,11 @@ export const usersRepository = {
   },
 
   countAdmins(db: Executor) {
-    return db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("role", "=", "admin").where("disabled", "=", false).executeTakeFirstOrThrow();
+    return db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("role", "=", "admin")
+      .where("disabled", "=", false)
+      .executeTakeFirstOrThrow();
   },
 };

@@ -19,7 +19,9 @@ export function createUsersService(deps: { db: Kysely<Database>; audit: AuditSer
 
   async function checkRegion(actor: Actor, code: string, field: string) {
     if (actor.regionCode && !scopeCovers(actor.regionCode, code)) {
-      throw new AppError("REGION_OUT_OF_SCOPE", { errors: [{ field, code: "REGION_OUT_OF_SCOPE", message: "区划不在您的管辖范围内" }] });
+      throw new AppError("REGION_OUT_OF_SCOPE", {
+        errors: [{ field, code: "REGION_OUT_OF_SCOPE", message: "区划不在您的管辖范围内" }],
+      });
     }
     if (!(await repo.regionExists(db, code))) {
       throw new AppError("REGION_UNKNOWN", { errors: [{ field, code: "REGION_UNKNOWN", message: "区划代码不存在" }] });
@@ -43,13 +45,20 @@ export function createUsersService(deps: { db: Kysely<Database>; audit: AuditSer
       return presentUser(await getOrNotFound(actor, id), clock());
     },
 
-    async create(actor: Actor, input: { username: string; displayName: string; role: string; regionCode: string; password?: string }, ctx: RequestContext) {
+    async create(
+      actor: Actor,
+      input: { username: string; displayName: string; role: string; regionCode: string; password?: string },
+      ctx: RequestContext,
+    ) {
       await checkRegion(actor, input.regionCode, "regionCode");
       let temporary: string | null = null;
       let password = input.password;
       if (password) {
         const problems = checkPasswordStrength(password, input.username);
-        if (problems.length) throw new AppError("PASSWORD_WEAK", { errors: problems.map((p) => ({ field: "password", code: p.code, message: p.message })) });
+        if (problems.length)
+          throw new AppError("PASSWORD_WEAK", {
+            errors: problems.map((p) => ({ field: "password", code: p.code, message: p.message })),
+          });
       } else {
         temporary = temporaryPassword();
         password = temporary;
@@ -65,24 +74,48 @@ export function createUsersService(deps: { db: Kysely<Database>; audit: AuditSer
             password_hash: passwordHash,
             must_change_password: true,
           });
-          await audit.record(trx, ctx, { action: "user.create", subjectType: "user", subjectId: id, fields: ["username", "role", "regionCode"], detail: { role: input.role, regionCode: input.regionCode } });
+          await audit.record(trx, ctx, {
+            action: "user.create",
+            subjectType: "user",
+            subjectId: id,
+            fields: ["username", "role", "regionCode"],
+            detail: { role: input.role, regionCode: input.regionCode },
+          });
           return id;
         });
         return { user: presentUser((await repo.findInScope(db, null, id))!, clock()), temporaryPassword: temporary };
       } catch (e) {
-        if (isUniqueViolation(e)) throw new AppError("USERNAME_TAKEN", { errors: [{ field: "username", code: "USERNAME_TAKEN", message: "用户名已被使用" }] });
+        if (isUniqueViolation(e))
+          throw new AppError("USERNAME_TAKEN", {
+            errors: [{ field: "username", code: "USERNAME_TAKEN", message: "用户名已被使用" }],
+          });
         throw e;
       }
     },
 
-    async update(actor: Actor, id: string, patch: { displayName?: string; disabled?: boolean; regionCode?: string }, ctx: RequestContext) {
+    async update(
+      actor: Actor,
+      id: string,
+      patch: { displayName?: string; disabled?: boolean; regionCode?: string },
+      ctx: RequestContext,
+    ) {
       const row = await getOrNotFound(actor, id);
       if (row.id === actor.userId && (patch.disabled || patch.regionCode)) throw new AppError("SELF_MODIFICATION");
       if (patch.regionCode) await checkRegion(actor, patch.regionCode, "regionCode");
       await db.transaction().execute(async (trx) => {
-        await repo.update(trx, id, { display_name: patch.displayName, disabled: patch.disabled, region_code: patch.regionCode }, clock());
+        await repo.update(
+          trx,
+          id,
+          { display_name: patch.displayName, disabled: patch.disabled, region_code: patch.regionCode },
+          clock(),
+        );
         if (patch.disabled) await repo.deleteSessions(trx, id);
-        await audit.record(trx, ctx, { action: patch.disabled === true ? "user.disable" : patch.disabled === false ? "user.enable" : "user.update", subjectType: "user", subjectId: id, fields: Object.keys(patch) });
+        await audit.record(trx, ctx, {
+          action: patch.disabled === true ? "user.disable" : patch.disabled === false ? "user.enable" : "user.update",
+          subjectType: "user",
+          subjectId: id,
+          fields: Object.keys(patch),
+        });
       });
       return presentUser((await repo.findInScope(db, actor.regionCode, id))!, clock());
     },
@@ -94,7 +127,12 @@ export function createUsersService(deps: { db: Kysely<Database>; audit: AuditSer
       await db.transaction().execute(async (trx) => {
         await repo.resetPassword(trx, id, passwordHash, clock());
         await repo.deleteSessions(trx, id);
-        await audit.record(trx, ctx, { action: "user.reset_password", subjectType: "user", subjectId: id, fields: ["password"] });
+        await audit.record(trx, ctx, {
+          action: "user.reset_password",
+          subjectType: "user",
+          subjectId: id,
+          fields: ["password"],
+        });
       });
       return { temporaryPassword: temporary };
     },
@@ -104,7 +142,12 @@ export function createUsersService(deps: { db: Kysely<Database>; audit: AuditSer
       await db.transaction().execute(async (trx) => {
         await repo.resetTotp(trx, id, clock());
         await repo.deleteSessions(trx, id);
-        await audit.record(trx, ctx, { action: "user.reset_totp", subjectType: "user", subjectId: id, fields: ["totp"] });
+        await audit.record(trx, ctx, {
+          action: "user.reset_totp",
+          subjectType: "user",
+          subjectId: id,
+          fields: ["totp"],
+        });
       });
     },
   };

@@ -1,0 +1,217 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { importRegions, loadChinaDivision } from "@jiuye/db";
+import { checkPasswordStrength, ROLES } from "@jiuye/domain";
+import {
+  buildApp,
+  ConfigError,
+  createAuditService,
+  createFieldCipher,
+  DEMO_ACCOUNTS,
+  DEMO_PASSWORD,
+  ensureSecretKey,
+  insertUser,
+  loadConfig,
+  openMigratedDatabase,
+  seedDemoCity,
+  startServer,
+} from "@jiuye/server";
+import { SingleBar } from "cli-progress";
+import { Command } from "commander";
+
+function config() {
+  try {
+    return ensureSecretKey(loadConfig(process.env));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+function progress() {
+  let bar: SingleBar | null = null;
+  let current = "";
+  return {
+    update(step: string, done: number, total: number) {
+      if (!process.stdout.isTTY) return;
+      if (step !== current) {
+        bar?.stop();
+        current = step;
+        bar = new SingleBar({ format: `${step} [{bar}] {value}/{total}`, hideCursor: true });
+        bar.start(total, 0);
+      }
+      bar?.update(done);
+      if (done >= total) {
+        bar?.stop();
+        bar = null;
+        current = "";
+      }
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+function printDemoAccounts(url: string) {
+  const lines = [
+    "",
+    `就业促进服务平台已启动：${url}`,
+    `API 文档：${url}/api/docs`,
+    "",
+    `演示账号（密码均为 ${DEMO_PASSWORD}）：`,
+    ...DEMO_ACCOUNTS.map(
+      (a) => `  ${a.username.padEnd(18)} ${a.note}${a.totpSecret ? `，动态口令密钥 ${a.totpSecret}` : ""}`,
+    ),
+    "",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+const program = new Command().name("jiuye").description("就业促进服务平台 命令行工具").version("0.1.0");
+
+program
+  .command("start")
+  .description("演示模式：嵌入式数据库（或 DATABASE_URL），首次启动写入演示城市数据，并提供网页")
+  .action(async () => {
+    const t0 = performance.now();
+    const p = progress();
+    const { url } = await startServer(config(), { demo: true, onProgress: p.update });
+    p.stop();
+    printDemoAccounts(url);
+    process.stdout.write(`启动耗时 ${Math.round(performance.now() - t0)} ms\n`);
+  });
+
+program
+  .command("serve")
+  .description(
+    "生产模式：迁移数据库并提供服务，不写入演示数据（首个管理员取自 JIUYE_ADMIN_USER / JIUYE_ADMIN_PASSWORD）",
+  )
+  .action(async () => {
+    const { url } = await startServer(config(), { demo: false });
+    process.stdout.write(`就业促进服务平台已启动：${url}\n`);
+  });
+
+program
+  .command("migrate")
+  .description("将数据库结构升级到最新版本")
+  .action(async () => {
+    const h = await openMigratedDatabase(config());
+    await h.close();
+    process.stdout.write("数据库已是最新版本\n");
+  });
+
+program
+  .command("seed")
+  .description("写入演示城市（南京市）数据")
+  .option("--persons <n>", "合成劳动者人数", "3000")
+  .action(async (opts: { persons: string }) => {
+    const c = config();
+    const h = await openMigratedDatabase(c);
+    const p = progress();
+    const r = await seedDemoCity(h.db, createFieldCipher(c.secretKey), {
+      persons: Number(opts.persons),
+      onProgress: p.update,
+    });
+    p.stop();
+    await h.close();
+    process.stdout.write(`已写入 ${r.regions} 个行政区划、${r.persons} 名劳动者及演示账号\n`);
+  });
+
+const regions = program.command("regions").description("行政区划");
+regions
+  .command("import")
+  .description("导入省、市、县、街道区划，并可导入指定前缀的社区/村")
+  .option("--communities <prefixes...>", "导入这些区划代码前缀下的社区/村（如 3201 320102）", [])
+  .action(async (opts: { communities: string[] }) => {
+    const h = await openMigratedDatabase(config());
+    const p = progress();
+    const rows = loadChinaDivision({ communitiesOf: opts.communities });
+    const n = await importRegions(h.db, rows, (d, t) => p.update("行政区划", d, t));
+    p.stop();
+    await h.close();
+    process.stdout.write(`新增 ${n} 个区划（共读取 ${rows.length} 个）\n`);
+  });
+
+const admin = program.command("admin").description("管理员账号");
+admin
+  .command("create")
+  .description("创建管理员账号（密码取自 --password-stdin 或 JIUYE_ADMIN_PASSWORD）")
+  .requiredOption("--username <name>", "用户名")
+  .option("--region <code>", "管辖区划代码（不填为全部）")
+  .option("--role <role>", `角色（${ROLES.join("/")}）`, "admin")
+  .option("--password-stdin", "从标准输入读取密码")
+  .action(async (opts: { username: string; region?: string; role: string; passwordStdin?: boolean }) => {
+    const c = config();
+    let password = process.env.JIUYE_ADMIN_PASSWORD ?? "";
+    if (opts.passwordStdin) password = readFileSync(0, "utf8").trim();
+    if (!password && process.stdin.isTTY) {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      password = (await rl.question("密码：")).trim();
+      rl.close();
+    }
+    const problems = checkPasswordStrength(password, opts.username);
+    if (problems.length) {
+      process.stderr.write(`密码不符合要求：${problems.map((p) => p.message).join("；")}\n`);
+      process.exit(1);
+    }
+    if (!ROLES.includes(opts.role as never)) {
+      process.stderr.write(`未知角色：${opts.role}\n`);
+      process.exit(1);
+    }
+    const h = await openMigratedDatabase(c);
+    try {
+      await insertUser(h.db, createFieldCipher(c.secretKey), {
+        username: opts.username,
+        role: opts.role as never,
+        regionCode: opts.region ?? null,
+        password,
+        displayName: "系统管理员",
+      });
+      process.stdout.write(`已创建账号 ${opts.username}（首次登录须绑定动态口令）\n`);
+    } finally {
+      await h.close();
+    }
+  });
+
+const audit = program.command("audit").description("审计日志");
+audit
+  .command("verify")
+  .description("校验审计日志哈希链，发现被修改或删除的记录")
+  .action(async () => {
+    const h = await openMigratedDatabase(config());
+    const r = await createAuditService({ clock: () => new Date() }).verify(h.db);
+    await h.close();
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    if (!r.ok) {
+      process.stderr.write(`审计日志哈希链在第 ${r.brokenAtSeq} 条处断裂（${r.reason}）\n`);
+      process.exit(2);
+    }
+  });
+
+program
+  .command("openapi")
+  .description("输出 OpenAPI 3.1 文档")
+  .option("--out <file>", "写入文件而不是标准输出")
+  .action(async (opts: { out?: string }) => {
+    const c = loadConfig({
+      ...process.env,
+      JIUYE_SECRET_KEY: Buffer.alloc(32).toString("base64"),
+      JIUYE_LOG_LEVEL: "silent",
+    });
+    const { openDatabase } = await import("@jiuye/db");
+    const h = await openDatabase({ dataDir: "memory" });
+    const app = await buildApp({ db: h.db, config: c });
+    await app.ready();
+    const doc = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+    await app.close();
+    await h.close();
+    if (opts.out) writeFileSync(opts.out, doc);
+    else process.stdout.write(doc);
+  });
+
+program.parseAsync(process.argv).catch((e) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import { ensureServerDatabase, migrateToLatest, openDatabase } from "@jiuye/db";
+import { checkPasswordStrength } from "@jiuye/domain";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.ts";
+import { type Config, ensureSecretKey } from "./config.ts";
+import { createFieldCipher } from "./lib/field-cipher.ts";
+import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
+import { insertUser } from "./seed/factories.ts";
+
+export interface StartOptions {
+  demo?: boolean;
+  onProgress?: (step: string, done: number, total: number) => void;
+  log?: (line: string) => void;
+}
+
+/** Opens (and if needed creates) the database and brings its schema up to date. */
+export async function openMigratedDatabase(config: Config) {
+  if (config.databaseUrl) await ensureServerDatabase(config.databaseUrl);
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  });
+  await migrateToLatest(handle.db);
+  return handle;
+}
+
+/**
+ * Creates the first administrator from JIUYE_ADMIN_USER / JIUYE_ADMIN_PASSWORD when no
+ * administrator exists (the Keycloak / Grafana convention). Returns the username created.
+ */
+export async function bootstrapAdmin(
+  db: Awaited<ReturnType<typeof openMigratedDatabase>>["db"],
+  config: Config,
+): Promise<string | null> {
+  if (!config.admin) return null;
+  const existing = await db.selectFrom("users").select("id").where("role", "=", "admin").executeTakeFirst();
+  if (existing) return null;
+  const problems = checkPasswordStrength(config.admin.password, config.admin.username);
+  if (problems.length) throw new Error(`JIUYE_ADMIN_PASSWORD: ${problems.map((p) => p.message).join("；")}`);
+  await insertUser(db, createFieldCipher(config.secretKey), {
+    username: config.admin.username,
+    displayName: "系统管理员",
+    role: "admin",
+    regionCode: config.admin.regionCode ?? null,
+    password: config.admin.password,
+  });
+  return config.admin.username;
+}
+
+/** Starts the platform: migrate, optionally seed the demo city, serve, drain on SIGTERM. */
+export async function startServer(
+  rawConfig: Config,
+  options: StartOptions = {},
+): Promise<{ app: FastifyInstance; url: string; stop: () => Promise<void> }> {
+  const config = ensureSecretKey(rawConfig);
+  const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const handle = await openMigratedDatabase(config);
+  if (options.demo && !(await isDemoSeeded(handle.db))) {
+    log("首次启动：正在写入演示城市（南京市）数据……");
+    const r = await seedDemoCity(handle.db, createFieldCipher(config.secretKey), { onProgress: options.onProgress });
+    log(`已写入 ${r.regions} 个行政区划、${r.persons} 名劳动者。`);
+  }
+  const created = await bootstrapAdmin(handle.db, config);
+  if (created) log(`已创建首个管理员账号：${created}（首次登录须绑定动态口令）`);
+  const app = await buildApp({ db: handle.db, config });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close(); // stops accepting, drains in-flight requests
+      await handle.close();
+    })();
+    return stopping;
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, "shutting down");
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+  return { app, url, stop };
+}

@@ -1,0 +1,133 @@
+import { idNumberCheckChar } from "@jiuye/domain";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@jiuye/server";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type E2EServer, launchBrowser, loginAs, SCREENSHOT_DIR, startE2EServer } from "./support";
+
+let server: E2EServer;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  server = await startE2EServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// What each role's menu must (and must not) show after signing in, and the page it lands on.
+const EXPECTED: Record<string, { menu: string[]; hidden: string[]; landing: string }> = {
+  admin: {
+    menu: ["工作台", "用户管理", "行政区划", "我的账号"],
+    hidden: ["审计日志", "劳动者查询"],
+    landing: "系统管理员账号",
+  },
+  auditor: {
+    menu: ["工作台", "审计日志", "行政区划", "我的账号"],
+    hidden: ["用户管理", "劳动者查询"],
+    landing: "近24小时审计记录",
+  },
+  analyst: {
+    menu: ["工作台", "行政区划", "我的账号"],
+    hidden: ["用户管理", "审计日志", "劳动者查询"],
+    landing: "辖区登记劳动者",
+  },
+  city_worker: {
+    menu: ["工作台", "劳动者查询", "行政区划", "我的账号"],
+    hidden: ["用户管理", "审计日志"],
+    landing: "辖区登记劳动者",
+  },
+  employer: {
+    menu: ["工作台", "行政区划", "我的账号"],
+    hidden: ["用户管理", "审计日志", "劳动者查询"],
+    landing: "欢迎使用",
+  },
+  worker: {
+    menu: ["工作台", "我的信息", "行政区划", "我的账号"],
+    hidden: ["用户管理", "审计日志", "劳动者查询"],
+    landing: "欢迎使用",
+  },
+};
+
+describe("each role signs in and sees its own menu and main page", () => {
+  for (const [username, want] of Object.entries(EXPECTED)) {
+    it(`${username}`, async () => {
+      const account = DEMO_ACCOUNTS.find((a) => a.username === username)!;
+      const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      page.on("pageerror", (e) => pageErrors.push(`${username}: ${e.message}`));
+      await loginAs(page, server.baseUrl, username, DEMO_PASSWORD, account.totpSecret);
+      const menu = await page.locator("[data-testid=main-menu] .ant-menu-title-content").allInnerTexts();
+      for (const m of want.menu) expect(menu).toContain(m);
+      for (const m of want.hidden) expect(menu).not.toContain(m);
+      await page.waitForSelector(`text=${want.landing}`);
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/role-${username}.png`, fullPage: true });
+      await context.close();
+      expect(pageErrors).toEqual([]);
+    });
+  }
+});
+
+describe("journeys", () => {
+  it("a street worker finds a person, sees masked numbers and reveals one with a purpose", async () => {
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
+    await page.click("text=劳动者查询");
+    await page.fill("#search-name", "张明");
+    await page.click("button:has-text('查 询'), button:has-text('查询')");
+    const row = page.locator(".ant-table-row", { hasText: "张明" }).first();
+    await row.waitFor();
+    const idCell = await row.locator("td").nth(1).innerText();
+    expect(idCell).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+    await row.click();
+    await page.click("[data-testid=reveal-idNumber]");
+    await page.click("#reveal-purpose");
+    await page.click(".ant-select-item-option >> text=身份核验");
+    await page.click("[data-testid=reveal-confirm]");
+    const revealed = await page.locator("[data-testid=revealed-idNumber]").innerText();
+    expect(revealed).toMatch(/^\d{17}[\dX]$/);
+    expect(revealed.slice(0, 3)).toBe(idCell.slice(0, 3));
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-reveal.png`, fullPage: true });
+    await context.close();
+  });
+
+  it("user text is rendered as text, never as markup (XSS)", async () => {
+    const context = await browser.newContext({ locale: "zh-CN" });
+    const page = await context.newPage();
+    let dialogs = 0;
+    page.on("dialog", (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await loginAs(page, server.baseUrl, "city_worker", DEMO_PASSWORD);
+    const payload = "<img src=x onerror=alert(1)>";
+    const first17 = "32010219900101123";
+    const created = await page.evaluate(
+      async ({ name, idNumber }) => {
+        const me = await (await fetch("/api/v1/me")).json();
+        const res = await fetch("/api/v1/persons", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken },
+          body: JSON.stringify({ name, idNumber, residenceRegionCode: "320102003" }),
+        });
+        return res.status;
+      },
+      { name: payload, idNumber: first17 + idNumberCheckChar(first17) },
+    );
+    expect(created).toBe(201);
+    await page.click("text=劳动者查询");
+    await page.fill("#search-name", payload);
+    await page.click("button:has-text('查 询'), button:has-text('查询')");
+    const row = page.locator(".ant-table-row").first();
+    await row.waitFor();
+    expect(await row.locator("td").first().innerText()).toBe(payload);
+    expect(await page.locator("img[src=x]").count()).toBe(0);
+    expect(dialogs).toBe(0);
+    const csp = (await page.request.get(`${server.baseUrl}/`)).headers()["content-security-policy"];
+    expect(csp).toContain("script-src 'self'");
+    await context.close();
+  });
+});

@@ -1,0 +1,70 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { createTestDatabase } from "@jiuye/db/test-harness";
+import { buildApp, createFieldCipher, loadConfig, seedDemoCity, totpCodeAt } from "@jiuye/server";
+import type { FastifyInstance } from "fastify";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../../test-results/screenshots");
+
+/** Debian's chromium, never a downloaded browser. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export interface E2EServer {
+  app: FastifyInstance;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The real server with the built web app on a fresh database seeded with the demo city. */
+export async function startE2EServer(): Promise<E2EServer> {
+  const handle = await createTestDatabase({ regions: false });
+  const config = loadConfig({
+    JIUYE_SECRET_KEY: Buffer.alloc(32, 3).toString("base64"),
+    JIUYE_LOG_LEVEL: "warn",
+    JIUYE_PORT: "0",
+    JIUYE_HOST: "127.0.0.1",
+  });
+  await seedDemoCity(handle.db, createFieldCipher(config.secretKey), { persons: 300, regionsOnlyDemoCity: true });
+  const app = await buildApp({ db: handle.db, config });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : 0;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
+/** Signs in through the login form, answering the TOTP prompt when it appears. */
+export async function loginAs(page: Page, baseUrl: string, username: string, password: string, totpSecret?: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  if (totpSecret) {
+    await page.waitForSelector("#totpCode");
+    await page.fill("#totpCode", totpCodeAt(totpSecret, new Date()));
+    await page.click("button[type=submit]");
+  }
+  await page.waitForSelector("[data-testid=current-user]");
+}

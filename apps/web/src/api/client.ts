@@ -1,0 +1,60 @@
+import type { Problem } from "@jiuye/contracts";
+
+/** An API failure with its problem+json body (stable code, Chinese title, field errors). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+let csrfToken = "";
+export function setCsrfToken(token: string) {
+  csrfToken = token;
+}
+
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(fn: () => void) {
+  onUnauthorized = fn;
+}
+
+/** The one place requests are made: JSON in and out, CSRF header, errors as ApiError. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET") headers["x-csrf-token"] = csrfToken;
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const problem: Problem = data?.code
+      ? data
+      : { type: "about:blank", title: "网络或服务异常", status: res.status, code: "NETWORK" };
+    if (res.status === 401 && path !== "/auth/login") onUnauthorized();
+    throw new ApiError(res.status, problem);
+  }
+  return data as T;
+}
+
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+/** The message shown to a person for an error: field messages first, then the title. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) {
+    const fields = e.problem.errors?.map((x) => x.message).join("；");
+    return fields ? `${e.problem.title}：${fields}` : (e.problem.detail ?? e.problem.title);
+  }
+  return "网络异常，请稍后再试";
+}

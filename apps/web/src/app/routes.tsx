@@ -1,0 +1,50 @@
+import {
+  AuditOutlined,
+  DashboardOutlined,
+  EnvironmentOutlined,
+  IdcardOutlined,
+  SafetyOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from "@ant-design/icons";
+import type { RoleName } from "@jiuye/contracts";
+import type { ReactNode } from "react";
+import { AccountPage } from "../features/account/AccountPage";
+import { AuditPage } from "../features/audit/AuditPage";
+import { OverviewPage } from "../features/overview/OverviewPage";
+import { MyProfilePage } from "../features/persons/MyProfilePage";
+import { PersonsPage } from "../features/persons/PersonsPage";
+import { RegionsPage } from "../features/regions/RegionsPage";
+import { UsersPage } from "../features/users/UsersPage";
+
+export interface AppRoute {
+  path: string;
+  label: string;
+  icon: ReactNode;
+  /** Roles that see the menu item and may open the page (the server enforces the same). */
+  roles: readonly RoleName[] | "all";
+  element: ReactNode;
+}
+
+/** Every page, its menu entry and who may open it — in one place (Ant Design Pro's routes + access). */
+export const APP_ROUTES: AppRoute[] = [
+  { path: "/", label: "工作台", icon: <DashboardOutlined />, roles: "all", element: <OverviewPage /> },
+  { path: "/persons", label: "劳动者查询", icon: <IdcardOutlined />, roles: ["case_worker"], element: <PersonsPage /> },
+  {
+    path: "/me/profile",
+    label: "我的信息",
+    icon: <IdcardOutlined />,
+    roles: ["individual"],
+    element: <MyProfilePage />,
+  },
+  { path: "/admin/users", label: "用户管理", icon: <TeamOutlined />, roles: ["admin"], element: <UsersPage /> },
+  { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: ["auditor"], element: <AuditPage /> },
+  { path: "/regions", label: "行政区划", icon: <EnvironmentOutlined />, roles: "all", element: <RegionsPage /> },
+  { path: "/account", label: "我的账号", icon: <UserOutlined />, roles: "all", element: <AccountPage /> },
+];
+
+export const SECURITY_ICON = <SafetyOutlined />;
+
+export function canOpen(route: AppRoute, role: RoleName): boolean {
+  return route.roles === "all" || route.roles.includes(role);
+}
