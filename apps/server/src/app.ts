@@ -40,6 +40,7 @@ import { systemRoutes } from "./modules/system/system.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
 import { createUsersService } from "./modules/users/users.service.ts";
 import { registerAuth, SESSION_COOKIE } from "./plugins/auth.ts";
+import { registerInputHygiene } from "./plugins/input-hygiene.ts";
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
   registerAuth(app, auth);
+  registerInputHygiene(app);
 
   await app.register(
     async (v1) => {

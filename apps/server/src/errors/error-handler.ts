@@ -41,11 +41,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
       code = "VALIDATION_FAILED";
       const where = error.validationContext ?? "body";
       errors = error.validation.flatMap((v) => {
-        const issue = v.params.issue as any;
-        const path = (issue.path ?? []).map(String);
+        // fastify-type-provider-zod: { keyword: zod issue code, instancePath: "/a/b", message, params: the rest of the issue }
+        const params = (v.params ?? {}) as { keys?: string[]; expected?: string; input?: unknown };
+        const issue = { code: v.keyword, message: v.message ?? "", ...params };
+        const path = (v.instancePath ?? "").split("/").filter(Boolean);
         const base = [where === "body" ? "" : where, ...path].filter(Boolean).join(".");
         if (issue.code === "unrecognized_keys") {
-          return (issue.keys as string[]).map((k) => ({
+          return (issue.keys ?? []).map((k) => ({
             field: [base, k].filter(Boolean).join("."),
             code: "UNKNOWN_FIELD",
             message: `不允许的字段：${k}`,

@@ -15,7 +15,7 @@ export function maskPhone(value: string): string {
 // An 18-character ID number or an 11-digit mainland mobile number not embedded in a longer number.
 const ID_PATTERN = /(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])/g;
 const ID15_PATTERN = /(?<![0-9A-Za-z])(\d{15})(?![0-9A-Za-z])/g;
-const PHONE_PATTERN = /(?<![0-9])(1[3-9]\d{9})(?![0-9])/g;
+const PHONE_PATTERN = /(?<![0-9A-Za-z.])(1[3-9]\d{9})(?![0-9A-Za-z])/g;
 
 function looksLikeIdNumber(candidate: string): boolean {
   const v = candidate.toUpperCase();
