@@ -162,6 +162,14 @@ admin
     }
     const h = await openMigratedDatabase(c);
     try {
+      if (
+        opts.region &&
+        !(await h.db.selectFrom("regions").select("code").where("code", "=", opts.region).executeTakeFirst())
+      ) {
+        process.stderr.write(`区划代码不存在：${opts.region}（可先运行 jiuye regions import）\n`);
+        process.exitCode = 1;
+        return;
+      }
       await insertUser(h.db, createFieldCipher(c.secretKey), {
         username: opts.username,
         role: opts.role as never,

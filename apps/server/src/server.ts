@@ -1,4 +1,4 @@
-import { ensureServerDatabase, migrateToLatest, openDatabase } from "@jiuye/db";
+import { ensureServerDatabase, importRegions, loadChinaDivision, migrateToLatest, openDatabase } from "@jiuye/db";
 import { checkPasswordStrength } from "@jiuye/domain";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
@@ -60,6 +60,10 @@ export async function startServer(
     log("首次启动：正在写入演示城市（南京市）数据……");
     const r = await seedDemoCity(handle.db, createFieldCipher(config.secretKey), { onProgress: options.onProgress });
     log(`已写入 ${r.regions} 个行政区划、${r.persons} 名劳动者。`);
+  }
+  if (!(await handle.db.selectFrom("regions").select("code").limit(1).executeTakeFirst())) {
+    log("首次启动：正在导入全国省、市、县、街道行政区划……");
+    await importRegions(handle.db, loadChinaDivision(), (d, t) => options.onProgress?.("行政区划", d, t));
   }
   const created = await bootstrapAdmin(handle.db, config);
   if (created) log(`已创建首个管理员账号：${created}（首次登录须绑定动态口令）`);

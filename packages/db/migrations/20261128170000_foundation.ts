@@ -48,7 +48,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       last_login_at timestamptz,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
-      constraint users_staff_region check (role not in ('admin','auditor','analyst','case_worker') or region_code is not null)
+      -- analysts and case workers always work inside a region; admin/auditor may cover the whole installation
+      constraint users_staff_region check (role not in ('analyst','case_worker') or region_code is not null)
     );
     create unique index users_username_key on users(lower(username));
 
