@@ -97,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicAbsoluteMs: 2 * config.sessionMaxMs,
     },
   });
-  const users = createUsersService({ db, audit, clock });
+  const users = createUsersService({ db, audit, clock, sessions: auth });
   const regions = createRegionsService({ db });
   const persons = createPersonsService({ db, audit, cipher, clock, revealPurposes: config.revealPurposes });
   const overview = createOverviewService({ db, clock });

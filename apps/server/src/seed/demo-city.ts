@@ -17,6 +17,7 @@ export const DEMO_TOTP = {
 
 export interface DemoAccount {
   username: string;
+  displayName: string;
   role: string;
   regionCode: string | null;
   note: string;
@@ -26,6 +27,7 @@ export interface DemoAccount {
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   {
     username: "admin",
+    displayName: "系统管理员",
     role: "admin",
     regionCode: DEMO_CITY.code,
     note: "南京市 系统管理员（需动态口令）",
@@ -33,18 +35,55 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   },
   {
     username: "auditor",
+    displayName: "安全审计员",
     role: "auditor",
     regionCode: DEMO_CITY.code,
     note: "南京市 安全审计员（需动态口令）",
     totpSecret: DEMO_TOTP.auditor,
   },
-  { username: "analyst", role: "analyst", regionCode: DEMO_CITY.code, note: "南京市 数据分析员（仅汇总）" },
-  { username: "city_worker", role: "case_worker", regionCode: DEMO_CITY.code, note: "南京市人社局 经办人员" },
-  { username: "xuanwu_worker", role: "case_worker", regionCode: "320102", note: "玄武区 经办人员" },
-  { username: "xinjiekou_worker", role: "case_worker", regionCode: "320102003", note: "玄武区新街口街道 经办人员" },
-  { username: "qinhuai_worker", role: "case_worker", regionCode: "320104", note: "秦淮区 经办人员" },
-  { username: "employer", role: "employer", regionCode: null, note: "用人单位（示例）" },
-  { username: "worker", role: "individual", regionCode: null, note: "劳动者本人（示例）" },
+  {
+    username: "analyst",
+    displayName: "数据分析员",
+    role: "analyst",
+    regionCode: DEMO_CITY.code,
+    note: "南京市 数据分析员（仅汇总）",
+  },
+  {
+    username: "city_worker",
+    displayName: "陈静",
+    role: "case_worker",
+    regionCode: DEMO_CITY.code,
+    note: "南京市人社局 经办人员",
+  },
+  {
+    username: "xuanwu_worker",
+    displayName: "刘洋",
+    role: "case_worker",
+    regionCode: "320102",
+    note: "玄武区 经办人员",
+  },
+  {
+    username: "xinjiekou_worker",
+    displayName: "赵敏",
+    role: "case_worker",
+    regionCode: "320102003",
+    note: "玄武区新街口街道 经办人员",
+  },
+  {
+    username: "qinhuai_worker",
+    displayName: "孙磊",
+    role: "case_worker",
+    regionCode: "320104",
+    note: "秦淮区 经办人员",
+  },
+  {
+    username: "employer",
+    displayName: "南京示例科技有限公司",
+    role: "employer",
+    regionCode: null,
+    note: "用人单位（示例）",
+  },
+  { username: "worker", displayName: "张明", role: "individual", regionCode: null, note: "劳动者本人（示例）" },
 ];
 
 /** Whether the demo has already been seeded (the seed is not repeated on later starts). */
@@ -89,7 +128,7 @@ export async function seedDemoCity(
   for (const a of DEMO_ACCOUNTS) {
     await insertUser(db, cipher, {
       username: a.username,
-      displayName: a.note.split(" ").pop() ?? a.username,
+      displayName: a.displayName,
       role: a.role as never,
       regionCode: a.regionCode,
       personId: a.role === "individual" ? ids[0] : null,

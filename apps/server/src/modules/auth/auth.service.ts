@@ -10,6 +10,7 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from "../../lib/passw
 import { newToken, sha256Hex } from "../../lib/tokens.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { authRepository as repo } from "./auth.repository.ts";
+import { createSessionCache } from "./session-cache.ts";
 
 export interface AuthServiceDeps {
   db: Kysely<Database>;
@@ -17,6 +18,8 @@ export interface AuthServiceDeps {
   cipher: FieldCipher;
   clock: Clock;
   limits: { staffIdleMs: number; staffAbsoluteMs: number; publicIdleMs: number; publicAbsoluteMs: number };
+  /** How long a resolved session may be reused without a database read (0 = always read). */
+  sessionCacheMs?: number;
 }
 
 // Last-seen is written at most this often; the idle timeout is exact to within this interval.
@@ -37,6 +40,10 @@ export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService(deps: AuthServiceDeps) {
   const { db, audit, cipher, clock } = deps;
+  type SessionRow = NonNullable<Awaited<ReturnType<typeof repo.findSessionWithUser>>>;
+  const sessions = createSessionCache<SessionRow>({ ttlMs: deps.sessionCacheMs ?? 2_000, max: 50_000 });
+  // Region names are reference data that does not change while the server runs.
+  const regionNames = new Map<string, string | null>();
 
   async function failLogin(
     ctx: RequestContext,
@@ -127,9 +134,13 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Resolves a session token to an actor, enforcing idle (15 min) and absolute (12 h) limits for staff. */
     async authenticate(token: string): Promise<Actor> {
       const id = sha256Hex(token);
-      const row = await repo.findSessionWithUser(db, id);
-      if (!row || row.disabled) throw new AppError("AUTH_REQUIRED");
       const now = clock();
+      let row = sessions.get(id, now);
+      if (!row) {
+        row = await repo.findSessionWithUser(db, id);
+        if (row) sessions.set(id, row, now);
+      }
+      if (!row || row.disabled) throw new AppError("AUTH_REQUIRED");
       const lastSeen = new Date(row.last_seen_at);
       const expired = sessionExpiry(
         { role: row.role as Role, createdAt: new Date(row.created_at), lastSeenAt: lastSeen },
@@ -137,12 +148,16 @@ export function createAuthService(deps: AuthServiceDeps) {
         deps.limits,
       );
       if (expired) {
+        sessions.delete(id);
         await repo.deleteSession(db, id);
         throw new AppError("SESSION_EXPIRED", {
           detail: expired === "idle" ? "长时间未操作，登录已失效" : "登录时间已达上限，请重新登录",
         });
       }
-      if (now.getTime() - lastSeen.getTime() > TOUCH_INTERVAL_MS) await repo.touchSession(db, id, now);
+      if (now.getTime() - lastSeen.getTime() > TOUCH_INTERVAL_MS) {
+        await repo.touchSession(db, id, now);
+        row.last_seen_at = now;
+      }
       return {
         userId: row.user_id,
         username: row.username,
@@ -157,7 +172,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       };
     },
 
+    /** Forgets cached sessions of a user whose account or sessions just changed. */
+    evictUser(userId: string) {
+      sessions.evictUser(userId);
+    },
+
     async logout(actor: Actor, ctx: RequestContext) {
+      sessions.delete(actor.sessionId);
       await db.transaction().execute(async (trx) => {
         await repo.deleteSession(trx, actor.sessionId);
         await audit.record(trx, ctx, { action: "auth.logout", subjectType: "user", subjectId: actor.userId });
@@ -165,14 +186,18 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     async me(actor: Actor) {
-      const region = await repo.regionName(db, actor.regionCode);
+      let regionName = actor.regionCode ? regionNames.get(actor.regionCode) : null;
+      if (actor.regionCode && regionName === undefined) {
+        regionName = (await repo.regionName(db, actor.regionCode))?.name ?? null;
+        regionNames.set(actor.regionCode, regionName);
+      }
       return {
         id: actor.userId,
         username: actor.username,
         displayName: actor.displayName,
         role: actor.role,
         regionCode: actor.regionCode,
-        regionName: region?.name ?? null,
+        regionName: regionName ?? null,
         personId: actor.personId,
         totpEnabled: actor.totpEnabled,
         totpRequired: TOTP_REQUIRED_ROLES.includes(actor.role),
@@ -210,6 +235,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           fields: ["password"],
         });
       });
+      sessions.evictUser(actor.userId); // after commit, so no request re-caches the old row
     },
 
     /** Starts TOTP enrolment: a new secret, shown once, stored encrypted until confirmed. */
@@ -240,6 +266,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         await repo.enableTotp(trx, actor.userId, clock());
         await audit.record(trx, ctx, { action: "account.totp_enable", subjectType: "user", subjectId: actor.userId });
       });
+      sessions.evictUser(actor.userId); // after commit, so no request re-caches the old row
     },
   };
 }

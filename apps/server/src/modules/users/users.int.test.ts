@@ -175,3 +175,29 @@ describe("user management", () => {
     );
   });
 });
+
+describe("session cache coherence", () => {
+  it("a disabled user's next request fails at once, even right after a cached success", async () => {
+    const created = await t.request(cityAdmin, {
+      method: "POST",
+      url: "/api/v1/users",
+      payload: {
+        username: "cache.check",
+        displayName: "缓存",
+        role: "analyst",
+        regionCode: "3201",
+        password: "Cache-Check-2026",
+      },
+    });
+    const s = sessionOf(await login("cache.check", "Cache-Check-2026"));
+    // warm the cache: the first request reads the session, the next ones may reuse it
+    expect((await t.request(s, { method: "GET", url: "/api/v1/me" })).statusCode).toBe(200);
+    expect((await t.request(s, { method: "GET", url: "/api/v1/me" })).statusCode).toBe(200);
+    await t.request(cityAdmin, {
+      method: "PATCH",
+      url: `/api/v1/users/${created.json().user.id}`,
+      payload: { disabled: true },
+    });
+    expect((await t.request(s, { method: "GET", url: "/api/v1/me" })).statusCode).toBe(401);
+  });
+});

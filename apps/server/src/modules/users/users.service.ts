@@ -14,7 +14,12 @@ import { usersRepository as repo } from "./users.repository.ts";
 export type UsersService = ReturnType<typeof createUsersService>;
 
 /** 用户管理: administrators manage staff accounts inside their own region scope. */
-export function createUsersService(deps: { db: Kysely<Database>; audit: AuditService; clock: Clock }) {
+export function createUsersService(deps: {
+  db: Kysely<Database>;
+  audit: AuditService;
+  clock: Clock;
+  sessions: { evictUser(userId: string): void };
+}) {
   const { db, audit, clock } = deps;
 
   async function checkRegion(actor: Actor, code: string, field: string) {
@@ -117,6 +122,7 @@ export function createUsersService(deps: { db: Kysely<Database>; audit: AuditSer
           fields: Object.keys(patch),
         });
       });
+      deps.sessions.evictUser(id); // after commit
       return presentUser((await repo.findInScope(db, actor.regionCode, id))!, clock());
     },
 
@@ -134,6 +140,7 @@ export function createUsersService(deps: { db: Kysely<Database>; audit: AuditSer
           fields: ["password"],
         });
       });
+      deps.sessions.evictUser(id); // after commit
       return { temporaryPassword: temporary };
     },
 
@@ -149,6 +156,7 @@ export function createUsersService(deps: { db: Kysely<Database>; audit: AuditSer
           fields: ["totp"],
         });
       });
+      deps.sessions.evictUser(id); // after commit
     },
   };
 }
