@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -107,5 +107,96 @@ describe("jiuye CLI", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("JIUYE_PORT");
     expect(r.stderr).toContain("DATABASE_URL");
+  });
+});
+
+describe("jiuye check", () => {
+  it("prints JSON and exits 0 for valid input, 1 for invalid", () => {
+    const ok = jiuye(["check", "retirement", "--birth", "1976-09", "--sex", "male", "--category", "male-60"]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      valid: true,
+      ageYears: 63,
+      ageMonths: 0,
+      retirementMonth: "2039-09",
+    });
+    const legacy = jiuye(["check", "id-number", "110105491231002"]);
+    expect(legacy.code).toBe(1);
+    expect(JSON.parse(legacy.stdout)).toMatchObject({ valid: false, converted: "11010519491231002X" });
+    const code = jiuye(["check", "credit-code", "91350100M000100Y43"]);
+    expect(JSON.parse(code.stdout)).toMatchObject({ valid: true, registrationAuthority: "工商（市场监管）" });
+  });
+});
+
+describe("jiuye serve", () => {
+  it("creates the first administrator from the environment, serves, and drains in-flight requests on SIGTERM", async () => {
+    // a database with no administrator yet
+    const serveDir = mkdtempSync(join(tmpdir(), "jiuye-serve-"));
+    let serveUrl = "";
+    if (serverUrl) {
+      const u = new URL(serverUrl);
+      u.pathname = `${u.pathname}_serve`;
+      serveUrl = u.toString();
+    }
+    const p = spawn(process.execPath, [BIN, "serve"], {
+      env: {
+        ...process.env,
+        ...env,
+        JIUYE_DATA_DIR: serveDir,
+        JIUYE_SHUTDOWN_GRACE_MS: "1000",
+        DATABASE_URL: serveUrl,
+        JIUYE_PORT: "0",
+        JIUYE_HOST: "127.0.0.1",
+        JIUYE_ADMIN_USER: "boss",
+        JIUYE_ADMIN_PASSWORD: "First-Admin-Pass-1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    p.stdout.on("data", (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((ok) => p.on("exit", (c) => ok(c)));
+    const url = await new Promise<string>((ok, fail) => {
+      const timer = setInterval(() => {
+        const m = /已启动：(http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearInterval(timer);
+          ok(m[1]!.replace("localhost", "127.0.0.1"));
+        }
+      }, 50);
+      setTimeout(() => fail(new Error(`server did not start: ${out}`)), 90_000);
+    });
+    expect(out).toContain("已创建首个管理员账号：boss");
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "boss", password: "First-Admin-Pass-1" }),
+    });
+    expect(login.status).toBe(200);
+    expect(await login.json()).toMatchObject({ role: "admin", totpRequired: true, totpEnabled: false });
+    // SIGTERM under load: every request gets an HTTP answer (200 before the drain, 503 after it
+    // began), none is cut off, and the process exits cleanly.
+    const inflight = Array.from({ length: 40 }, () =>
+      fetch(`${url}/api/v1/health`).then(
+        (r) => r.status,
+        (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? String(e),
+      ),
+    );
+    await Promise.race(inflight); // connections are up and serving
+    p.kill("SIGTERM");
+    // and requests arriving during the drain are answered, not dropped
+    await new Promise((r) => setTimeout(r, 200));
+    const during = await fetch(`${url}/api/v1/health`);
+    expect(during.status).toBe(503);
+    expect(during.headers.get("retry-after")).toBe("5");
+    const statuses = await Promise.all(inflight);
+    // ECONNREFUSED: the request arrived after the listener closed, so it was never in flight;
+    // a reset or a dropped response would show up as anything else.
+    expect(statuses.filter((s) => s !== 200 && s !== 503 && s !== "ECONNREFUSED")).toEqual([]);
+    expect(statuses).toContain(200);
+    expect(await exited).toBe(0);
+    rmSync(serveDir, { recursive: true, force: true });
+    if (serveUrl) await dropServerDatabase(serveUrl);
   });
 });

@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { importRegions, loadChinaDivision } from "@jiuye/db";
-import { checkPasswordStrength, ROLES } from "@jiuye/domain";
+import {
+  checkPasswordStrength,
+  creditCodeCheck,
+  idNumberCheck,
+  ROLES,
+  retirementCheck,
+  shanghaiDate,
+} from "@jiuye/domain";
 import {
   buildApp,
   ConfigError,
@@ -196,6 +203,51 @@ audit
       process.stderr.write(`审计日志哈希链在第 ${r.brokenAtSeq} 条处断裂（${r.reason}）\n`);
       process.exit(2);
     }
+  });
+
+const check = program.command("check").description("校验工具（不保存任何数据），输出 JSON");
+function printCheck(r: { valid: boolean }) {
+  process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  process.exitCode = r.valid ? 0 : 1;
+}
+check
+  .command("id-number <value>")
+  .description("校验居民身份证号码：校验位、出生日期、省份；15位旧号码给出18位号码")
+  .action((value: string) => {
+    const areas = new Map(
+      loadChinaDivision()
+        .filter((r) => r.level === 3)
+        .map((r) => [r.code, r.name]),
+    );
+    printCheck(idNumberCheck(value, shanghaiDate(new Date()), (c) => areas.get(c)));
+  });
+check
+  .command("credit-code <value>")
+  .description("校验统一社会信用代码（GB 32100-2015）")
+  .action((value: string) => printCheck(creditCodeCheck(value)));
+check
+  .command("retirement")
+  .description("计算法定退休年龄和退休年月（渐进式延迟法定退休年龄）")
+  .requiredOption("--birth <YYYY-MM>", "出生年月")
+  .requiredOption("--sex <male|female>", "性别")
+  .requiredOption("--category <male-60|female-55|female-50>", "退休类别")
+  .action((opts: { birth: string; sex: string; category: string }) => {
+    if (!["male", "female"].includes(opts.sex) || !["male-60", "female-55", "female-50"].includes(opts.category)) {
+      printCheck({
+        valid: false,
+        errors: [
+          { code: "ARGUMENT_INVALID", message: "--sex 应为 male|female，--category 应为 male-60|female-55|female-50" },
+        ],
+        warnings: [],
+      } as never);
+      return;
+    }
+    printCheck(
+      retirementCheck(
+        { birth: opts.birth, sex: opts.sex as "male", category: opts.category as "male-60" },
+        shanghaiDate(new Date()),
+      ),
+    );
   });
 
 program

@@ -30,6 +30,7 @@ import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
+import { checksRoutes } from "./modules/checks/checks.routes.ts";
 import { overviewRoutes } from "./modules/overview/overview.routes.ts";
 import { createOverviewService } from "./modules/overview/overview.service.ts";
 import { personsRoutes } from "./modules/persons/persons.routes.ts";
@@ -103,6 +104,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const overview = createOverviewService({ db, clock });
 
   registerErrorHandling(app);
+  // Shutdown drain: once `beginDrain()` is called, new requests are answered 503 + Retry-After with
+  // `Connection: close` (not reset), while requests already running finish normally.
+  let draining = false;
+  app.decorate("beginDrain", () => {
+    draining = true;
+  });
+  app.addHook("onRequest", async (_req, reply) => {
+    if (!draining) return;
+    reply.header("connection", "close").header("retry-after", "5");
+    return reply
+      .status(503)
+      .type("application/problem+json; charset=utf-8")
+      .send(problemBody("OVERLOADED", "服务正在重启，请稍后再试"));
+  });
   const observe = deps.observeResponse;
   if (observe) app.addHook("onSend", async (req, _reply, payload) => observe(req, payload));
   await app.register(fastifyCookie);
@@ -154,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(regionsRoutes(regions));
       await v1.register(personsRoutes({ persons, revealPurposes: config.revealPurposes }));
       await v1.register(overviewRoutes(overview));
+      await v1.register(checksRoutes({ db, clock }));
     },
     { prefix: "/api/v1" },
   );

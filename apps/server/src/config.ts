@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   JIUYE_REVEAL_PURPOSES: z.string().default(DEFAULT_PURPOSES),
   JIUYE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   JIUYE_WEB_DIST: z.string().optional(),
+  JIUYE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
 });
 
 export interface Config {
@@ -59,6 +60,7 @@ export interface Config {
   revealPurposes: Array<{ code: string; label: string }>;
   dbPoolSize: number;
   webDist?: string;
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     revealPurposes: purposes,
     dbPoolSize: e.JIUYE_DB_POOL_SIZE,
     webDist: e.JIUYE_WEB_DIST,
+    shutdownGraceMs: e.JIUYE_SHUTDOWN_GRACE_MS,
   };
 }
 

@@ -38,6 +38,9 @@ const MATRIX: Record<string, Allowed> = {
   "POST /api/v1/persons/{id}/reveal": ["case_worker", "individual"],
   "GET /api/v1/reveal-purposes": ["case_worker", "individual"],
   "GET /api/v1/overview": "all",
+  "POST /api/v1/checks/id-number": ["admin", "analyst", "case_worker", "employer"],
+  "POST /api/v1/checks/credit-code": ["admin", "analyst", "case_worker", "employer"],
+  "POST /api/v1/checks/retirement": ["admin", "analyst", "case_worker", "employer"],
 };
 
 function concreteUrl(path: string): string {

@@ -75,7 +75,11 @@ export async function startServer(
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      await app.close(); // stops accepting, drains in-flight requests
+      // First answer newcomers 503 for a grace period (load balancers notice), then stop
+      // listening and wait for in-flight requests before closing the database.
+      (app as unknown as { beginDrain: () => void }).beginDrain();
+      await new Promise((r) => setTimeout(r, config.shutdownGraceMs));
+      await app.close();
       await handle.close();
     })();
     return stopping;

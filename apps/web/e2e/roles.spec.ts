@@ -58,6 +58,10 @@ describe("each role signs in and sees its own menu and main page", () => {
       const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       page.on("pageerror", (e) => pageErrors.push(`${username}: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error" && /Content Security Policy|Refused to/.test(m.text()))
+          pageErrors.push(`${username}: ${m.text()}`);
+      });
       await loginAs(page, server.baseUrl, username, DEMO_PASSWORD, account.totpSecret);
       const menu = await page.locator("[data-testid=main-menu] .ant-menu-title-content").allInnerTexts();
       for (const m of want.menu) expect(menu).toContain(m);

@@ -1,5 +1,6 @@
 export * from "./audit.ts";
 export * from "./auth.ts";
+export * from "./checks.ts";
 export * from "./common.ts";
 export * from "./overview.ts";
 export * from "./persons.ts";
