@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
 import { type Config, ensureSecretKey } from "./config.ts";
 import { createFieldCipher } from "./lib/field-cipher.ts";
+import { createAuditService } from "./modules/audit/audit.service.ts";
 import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 import { insertUser } from "./seed/factories.ts";
 
@@ -68,6 +69,12 @@ export async function startServer(
   const created = await bootstrapAdmin(handle.db, config);
   if (created) log(`已创建首个管理员账号：${created}（首次登录须绑定动态口令）`);
   const app = await buildApp({ db: handle.db, config });
+  // Seal committed audit rows into the hash chain every second.
+  const audit = createAuditService({ clock: () => new Date() });
+  const sealer = setInterval(() => {
+    audit.seal(handle.db).catch((e) => app.log.error({ err: String(e) }, "audit sealing failed"));
+  }, 1000);
+  sealer.unref();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -80,6 +87,8 @@ export async function startServer(
       (app as unknown as { beginDrain: () => void }).beginDrain();
       await new Promise((r) => setTimeout(r, config.shutdownGraceMs));
       await app.close();
+      clearInterval(sealer);
+      await audit.seal(handle.db).catch(() => 0);
       await handle.close();
     })();
     return stopping;

@@ -78,9 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       purpose varchar(64),
       outcome varchar(16) not null,
       request_id varchar(64),
-      detail jsonb,
-      prev_hash char(64) not null,
-      hash char(64) not null unique
+      detail jsonb
     );
     create index audit_log_at_idx on audit_log(at);
     create index audit_log_actor_idx on audit_log(actor_id);
@@ -95,11 +93,27 @@ export async function up(db: Kysely<any>): Promise<void> {
       for each row execute function audit_log_append_only();
     create trigger audit_log_no_truncate before truncate on audit_log
       for each statement execute function audit_log_append_only();
+
+    -- The hash chain over audit rows, appended by a single sealer in commit order (a request only
+    -- inserts its audit row, so audited requests do not queue behind one global lock).
+    -- hash_n = sha256(hash_{n-1} || canonical(audit row)); see packages/domain/src/audit.
+    create table audit_chain (
+      pos bigserial primary key,
+      seq bigint not null unique,
+      prev_hash char(64) not null,
+      hash char(64) not null unique,
+      sealed_at timestamptz not null default now()
+    );
+    create trigger audit_chain_no_update before update or delete on audit_chain
+      for each row execute function audit_log_append_only();
+    create trigger audit_chain_no_truncate before truncate on audit_chain
+      for each statement execute function audit_log_append_only();
   `.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
+    drop table if exists audit_chain;
     drop table if exists audit_log;
     drop function if exists audit_log_append_only();
     drop table if exists sessions;

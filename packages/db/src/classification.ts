@@ -53,9 +53,8 @@ export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
     outcome: "internal",
     request_id: "internal",
     detail: "internal",
-    prev_hash: "internal",
-    hash: "internal",
   },
+  audit_chain: { pos: "internal", seq: "internal", prev_hash: "internal", hash: "internal", sealed_at: "internal" },
   persons: {
     id: "internal",
     name: "personal",

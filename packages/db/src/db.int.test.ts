@@ -32,9 +32,12 @@ describe("migrations", () => {
   });
 
   it("refuses UPDATE, DELETE and TRUNCATE on the audit log", async () => {
-    await sql`insert into audit_log (at, action, outcome, prev_hash, hash) values (now(), 'test', 'ok', ${"0".repeat(64)}, ${"1".repeat(64)})`.execute(
+    await sql`insert into audit_log (at, action, outcome) values (now(), 'test', 'ok')`.execute(h.db);
+    await sql`insert into audit_chain (seq, prev_hash, hash) values (1, ${"0".repeat(64)}, ${"1".repeat(64)})`.execute(
       h.db,
     );
+    await expect(sql`update audit_chain set hash = ${"2".repeat(64)}`.execute(h.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_chain`.execute(h.db)).rejects.toThrow(/append-only/);
     await expect(sql`update audit_log set action = 'changed'`.execute(h.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(h.db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_log`.execute(h.db)).rejects.toThrow(/append-only/);

@@ -54,8 +54,15 @@ export interface AuditLogTable {
   outcome: string;
   request_id: string | null;
   detail: Record<string, unknown> | null;
+}
+
+/** The hash chain over audit rows, in sealing (commit) order. */
+export interface AuditChainTable {
+  pos: Generated<number>;
+  seq: number;
   prev_hash: string;
   hash: string;
+  sealed_at: Timestamp;
 }
 
 /** 劳动者 (people): the foundation's minimal person record; the registry issue extends it. */
@@ -80,6 +87,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
   persons: PersonsTable;
 }
 

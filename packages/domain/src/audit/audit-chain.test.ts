@@ -25,7 +25,7 @@ function chain(n: number) {
   for (let i = 1; i <= n; i++) {
     const e = entry(i);
     const hash = auditHash(prev, e);
-    rows.push({ entry: e, prevHash: prev, hash });
+    rows.push({ seq: i, entry: e as AuditEntryContent | null, prevHash: prev, hash });
     prev = hash;
   }
   return rows;
@@ -41,12 +41,17 @@ describe("audit hash chain", () => {
   });
   it("detects a changed row", () => {
     const rows = chain(5);
-    rows[2] = { ...rows[2]!, entry: { ...rows[2]!.entry, action: "person.search" } };
+    rows[2] = { ...rows[2]!, entry: { ...rows[2]!.entry!, action: "person.search" } };
     expect(verifyAuditChain(rows)).toEqual({ seq: 3, reason: "hash_mismatch" });
   });
-  it("detects a removed row", () => {
+  it("detects a removed link", () => {
     const rows = chain(5);
     rows.splice(1, 1);
     expect(verifyAuditChain(rows)).toEqual({ seq: 3, reason: "prev_mismatch" });
+  });
+  it("detects a removed audit row behind an intact link", () => {
+    const rows = chain(5);
+    rows[3] = { ...rows[3]!, entry: null };
+    expect(verifyAuditChain(rows)).toEqual({ seq: 4, reason: "missing_row" });
   });
 });

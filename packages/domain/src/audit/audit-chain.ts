@@ -33,19 +33,25 @@ export function auditHash(prevHash: string, entry: AuditEntryContent): string {
 
 export interface ChainBreak {
   seq: number;
-  reason: "hash_mismatch" | "prev_mismatch";
+  reason: "hash_mismatch" | "prev_mismatch" | "missing_row";
 }
 
-/** Verifies a chain given in seq order; returns the first break, or null. */
-export function verifyAuditChain(
-  rows: Iterable<{ entry: AuditEntryContent; prevHash: string; hash: string }>,
-  startPrev: string = GENESIS_HASH,
-): ChainBreak | null {
+/** One link of the chain: the sealed hashes and the audit row they cover (null when it is gone). */
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  entry: AuditEntryContent | null;
+}
+
+/** Verifies links in chain order; returns the first break, or null. */
+export function verifyAuditChain(links: Iterable<ChainLink>, startPrev: string = GENESIS_HASH): ChainBreak | null {
   let prev = startPrev;
-  for (const r of rows) {
-    if (r.prevHash !== prev) return { seq: r.entry.seq, reason: "prev_mismatch" };
-    if (auditHash(r.prevHash, r.entry) !== r.hash) return { seq: r.entry.seq, reason: "hash_mismatch" };
-    prev = r.hash;
+  for (const l of links) {
+    if (l.prevHash !== prev) return { seq: l.seq, reason: "prev_mismatch" };
+    if (!l.entry) return { seq: l.seq, reason: "missing_row" };
+    if (auditHash(l.prevHash, l.entry) !== l.hash) return { seq: l.seq, reason: "hash_mismatch" };
+    prev = l.hash;
   }
   return null;
 }

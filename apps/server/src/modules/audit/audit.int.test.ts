@@ -49,12 +49,19 @@ describe("audit log", () => {
     try {
       const a = await t2.signIn("auditor");
       for (let i = 0; i < 3; i++) await t2.signIn("case_worker");
+      expect((await t2.request(a, { method: "POST", url: "/api/v1/audit/verify" })).json().ok).toBe(true); // seals
       const rows = await t2.db.selectFrom("audit_log").select("seq").orderBy("seq").execute();
       await sql`alter table audit_log disable trigger audit_log_no_update`.execute(t2.db);
       await sql`delete from audit_log where seq = ${rows[1]!.seq}`.execute(t2.db);
       await sql`alter table audit_log enable trigger audit_log_no_update`.execute(t2.db);
       const res = await t2.request(a, { method: "POST", url: "/api/v1/audit/verify" });
-      expect(res.json()).toMatchObject({ ok: false, brokenAtSeq: rows[2]!.seq, reason: "prev_mismatch" });
+      expect(res.json()).toMatchObject({ ok: false, brokenAtSeq: rows[1]!.seq, reason: "missing_row" });
+      // removing the chain link as well breaks the link after it
+      await sql`alter table audit_chain disable trigger audit_chain_no_update`.execute(t2.db);
+      await sql`delete from audit_chain where seq = ${rows[1]!.seq}`.execute(t2.db);
+      await sql`alter table audit_chain enable trigger audit_chain_no_update`.execute(t2.db);
+      const res2 = await t2.request(a, { method: "POST", url: "/api/v1/audit/verify" });
+      expect(res2.json()).toMatchObject({ ok: false, reason: "prev_mismatch" });
     } finally {
       await t2.close();
     }
@@ -63,5 +70,36 @@ describe("audit log", () => {
   it("the application cannot change or delete audit rows", async () => {
     await expect(t.db.updateTable("audit_log").set({ action: "x" }).execute()).rejects.toThrow(/append-only/);
     await expect(t.db.deleteFrom("audit_log").execute()).rejects.toThrow(/append-only/);
+    await expect(t.db.deleteFrom("audit_chain").execute()).rejects.toThrow(/append-only/);
+  });
+
+  it("rows committed in any order are all sealed, each exactly once", async () => {
+    const { createAuditService } = await import("./audit.service.ts");
+    const audit = createAuditService({ clock: () => new Date() });
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        t.db
+          .transaction()
+          .execute((trx) =>
+            audit.record(
+              trx,
+              { actorId: null, actorRole: null, ip: null, requestId: `c${i}` },
+              { action: "test.concurrent" },
+            ),
+          ),
+      ),
+    );
+    await Promise.all([audit.seal(t.db), audit.seal(t.db), audit.seal(t.db)]);
+    await audit.seal(t.db);
+    const unsealed = await sql<{
+      n: number;
+    }>`select count(*)::int as n from audit_log a where not exists (select 1 from audit_chain c where c.seq = a.seq)`.execute(
+      t.db,
+    );
+    expect(unsealed.rows[0]!.n).toBe(0);
+    const dup = await sql<{
+      n: number;
+    }>`select count(*)::int as n from (select seq from audit_chain group by seq having count(*) > 1) d`.execute(t.db);
+    expect(dup.rows[0]!.n).toBe(0);
   });
 });

@@ -2,8 +2,10 @@ import type { AuditRow } from "@jiuye/db";
 import { sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 
-// One advisory lock serialises appends so that the hash chain has a single order.
-const CHAIN_LOCK = 72010001;
+/** Only one sealer at a time extends the chain (across server processes too). */
+const SEALER_LOCK = 72010001;
+/** How far below the sealed tip the sealer looks for rows that committed late. */
+const LATE_COMMIT_WINDOW = 100_000;
 
 export interface AuditListFilter {
   action?: string;
@@ -14,23 +16,70 @@ export interface AuditListFilter {
 }
 
 export const auditRepository = {
-  async lockChainAndGetTip(db: Executor): Promise<{ prevHash: string | null; seq: number }> {
-    await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(db);
-    const last = await db.selectFrom("audit_log").select("hash").orderBy("seq", "desc").limit(1).executeTakeFirst();
-    const next = await sql<{ seq: number }>`select nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq`.execute(
-      db,
-    );
-    return { prevHash: last?.hash ?? null, seq: Number(next.rows[0]!.seq) };
-  },
-
   async insert(
     db: Executor,
-    row: Omit<AuditRow, "detail"> & { detail: Record<string, unknown> | null },
+    row: Omit<AuditRow, "seq" | "detail"> & { detail: Record<string, unknown> | null },
   ): Promise<void> {
     await db
       .insertInto("audit_log")
-      .values({ ...row, detail: row.detail ? JSON.stringify(row.detail) : null } as any)
+      .values({ ...row, detail: row.detail ? JSON.stringify(row.detail) : null } as never)
       .execute();
+  },
+
+  async tryLockSealer(db: Executor): Promise<boolean> {
+    const r = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${SEALER_LOCK}) as ok`.execute(db);
+    return !!r.rows[0]?.ok;
+  },
+
+  async chainTip(db: Executor): Promise<{ hash: string; seq: number } | undefined> {
+    return db.selectFrom("audit_chain").select(["hash", "seq"]).orderBy("pos", "desc").limit(1).executeTakeFirst();
+  },
+
+  /** Committed audit rows not yet in the chain, oldest first. */
+  async unsealed(db: Executor, limit: number): Promise<AuditRow[]> {
+    const tip = await db
+      .selectFrom("audit_chain")
+      .select((eb) => eb.fn.max("seq").as("m"))
+      .executeTakeFirst();
+    const lower = Math.max(0, Number(tip?.m ?? 0) - LATE_COMMIT_WINDOW);
+    return db
+      .selectFrom("audit_log as a")
+      .selectAll("a")
+      .where("a.seq", ">", lower)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("audit_chain as c").select("c.seq").whereRef("c.seq", "=", "a.seq"))),
+      )
+      .orderBy("a.seq")
+      .limit(limit)
+      .execute();
+  },
+
+  async appendLinks(db: Executor, links: Array<{ seq: number; prev_hash: string; hash: string }>): Promise<void> {
+    if (links.length) await db.insertInto("audit_chain").values(links).execute();
+  },
+
+  /** Chain links after a position, each with the audit row it covers (null when missing). */
+  async linksAfter(db: Executor, afterPos: number, limit: number) {
+    return db
+      .selectFrom("audit_chain as c")
+      .leftJoin("audit_log as a", "a.seq", "c.seq")
+      .select(["c.pos", "c.seq as link_seq", "c.prev_hash", "c.hash"])
+      .selectAll("a")
+      .where("c.pos", ">", afterPos)
+      .orderBy("c.pos")
+      .limit(limit)
+      .execute();
+  },
+
+  async countUnsealed(db: Executor): Promise<number> {
+    const r = await db
+      .selectFrom("audit_log as a")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("audit_chain as c").select("c.seq").whereRef("c.seq", "=", "a.seq"))),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   },
 
   async list(db: Executor, f: AuditListFilter, page: number, pageSize: number) {
@@ -51,19 +100,5 @@ export const auditRepository = {
       q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: Number(total.n) };
-  },
-
-  /** Rows in chain order, a batch at a time (verification streams the whole table). */
-  async batchAfter(db: Executor, afterSeq: number, limit: number): Promise<AuditRow[]> {
-    return db.selectFrom("audit_log").selectAll().where("seq", ">", afterSeq).orderBy("seq").limit(limit).execute();
-  },
-
-  async countByAction(db: Executor, action: string): Promise<number> {
-    const r = await db
-      .selectFrom("audit_log")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("action", "=", action)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
   },
 };

@@ -1,7 +1,8 @@
-import type { AuditRow } from "@jiuye/db";
-import { type AuditEntryContent, auditHash, GENESIS_HASH, verifyAuditChain } from "@jiuye/domain";
+import type { AuditRow, Database } from "@jiuye/db";
+import { type AuditEntryContent, auditHash, type ChainLink, GENESIS_HASH, verifyAuditChain } from "@jiuye/domain";
+import type { Kysely } from "kysely";
 import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
-import { auditRepository } from "./audit.repository.ts";
+import { auditRepository as repo } from "./audit.repository.ts";
 
 export interface AuditEvent {
   action: string;
@@ -33,74 +34,93 @@ function contentOf(row: AuditRow): AuditEntryContent {
 
 export type AuditService = ReturnType<typeof createAuditService>;
 
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  brokenAtSeq: number | null;
+  reason: string | null;
+}
+
 /**
- * The audit trail (等保 2.0 安全审计): who, when, from where, what and why. `record` must run inside
- * the caller's transaction, so a failed audit write fails the whole request.
+ * The audit trail (等保 2.0 安全审计): who, when, from where, what and why.
+ * - `record` inserts the row inside the caller's transaction: a failed audit write fails the request.
+ * - `seal` appends committed rows to the hash chain in commit order (one sealer at a time, every
+ *   second on a running server), so audited requests never wait on a global lock.
+ * - `verify` seals, then recomputes the whole chain: a changed or removed row breaks it.
  */
 export function createAuditService(deps: { clock: Clock }) {
+  async function seal(db: Kysely<Database>): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      if (!(await repo.tryLockSealer(trx))) return 0;
+      let prev = (await repo.chainTip(trx))?.hash ?? GENESIS_HASH;
+      let sealed = 0;
+      for (;;) {
+        const rows = await repo.unsealed(trx, 2000);
+        if (rows.length === 0) break;
+        const links = rows.map((r) => {
+          const hash = auditHash(prev, contentOf(r));
+          const link = { seq: Number(r.seq), prev_hash: prev, hash };
+          prev = hash;
+          return link;
+        });
+        await repo.appendLinks(trx, links);
+        sealed += links.length;
+        if (rows.length < 2000) break;
+      }
+      return sealed;
+    });
+  }
+
   return {
     async record(trx: Executor, ctx: RequestContext, event: AuditEvent): Promise<void> {
-      const tip = await auditRepository.lockChainAndGetTip(trx);
-      const at = deps.clock();
-      const entry: AuditEntryContent = {
-        seq: tip.seq,
-        at: at.toISOString(),
-        actorId: ctx.actorId,
-        actorRole: ctx.actorRole,
+      await repo.insert(trx, {
+        at: deps.clock(),
+        actor_id: ctx.actorId,
+        actor_role: ctx.actorRole,
         ip: ctx.ip,
         action: event.action,
-        subjectType: event.subjectType ?? null,
-        subjectId: event.subjectId ?? null,
+        subject_type: event.subjectType ?? null,
+        subject_id: event.subjectId ?? null,
         fields: event.fields ?? [],
         purpose: event.purpose ?? null,
         outcome: event.outcome ?? "ok",
-        requestId: ctx.requestId,
+        request_id: ctx.requestId,
         detail: event.detail ?? null,
-      };
-      const prevHash = tip.prevHash ?? GENESIS_HASH;
-      await auditRepository.insert(trx, {
-        seq: entry.seq,
-        at,
-        actor_id: entry.actorId,
-        actor_role: entry.actorRole,
-        ip: entry.ip,
-        action: entry.action,
-        subject_type: entry.subjectType,
-        subject_id: entry.subjectId,
-        fields: entry.fields,
-        purpose: entry.purpose,
-        outcome: entry.outcome,
-        request_id: entry.requestId,
-        detail: entry.detail,
-        prev_hash: prevHash,
-        hash: auditHash(prevHash, entry),
       });
     },
 
-    /** Recomputes the whole chain; a changed, inserted or removed row breaks it. */
-    async verify(db: Executor, onProgress?: (checked: number) => void) {
+    seal,
+
+    /** Seals what is committed, then recomputes the chain from the start. */
+    async verify(db: Kysely<Database>, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+      await seal(db);
       let after = 0;
       let prev = GENESIS_HASH;
       let checked = 0;
       for (;;) {
-        const rows = await auditRepository.batchAfter(db, after, 5000);
+        const rows = await repo.linksAfter(db, after, 5000);
         if (rows.length === 0) break;
-        const brk = verifyAuditChain(
-          rows.map((r) => ({ entry: contentOf(r), prevHash: r.prev_hash, hash: r.hash })),
-          prev,
-        );
+        const links: ChainLink[] = rows.map((r) => ({
+          seq: Number(r.link_seq),
+          prevHash: r.prev_hash,
+          hash: r.hash,
+          entry: r.seq === null || r.seq === undefined ? null : contentOf(r as unknown as AuditRow),
+        }));
+        const brk = verifyAuditChain(links, prev);
         if (brk)
           return {
             ok: false,
-            checked: checked + rows.findIndex((r) => Number(r.seq) === brk.seq),
+            checked: checked + links.findIndex((l) => l.seq === brk.seq),
             brokenAtSeq: brk.seq,
             reason: brk.reason,
           };
         checked += rows.length;
         prev = rows[rows.length - 1]!.hash;
-        after = Number(rows[rows.length - 1]!.seq);
+        after = Number(rows[rows.length - 1]!.pos);
         onProgress?.(checked);
       }
+      const unsealed = await repo.countUnsealed(db);
+      if (unsealed > 0) return { ok: false, checked, brokenAtSeq: null, reason: `unsealed_rows:${unsealed}` };
       return { ok: true, checked, brokenAtSeq: null, reason: null };
     },
   };
