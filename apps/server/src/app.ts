@@ -31,6 +31,8 @@ import { createAuditService } from "./modules/audit/audit.service.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { checksRoutes } from "./modules/checks/checks.routes.ts";
+import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
+import { createLedgerService } from "./modules/ledger/ledger.service.ts";
 import { overviewRoutes } from "./modules/overview/overview.routes.ts";
 import { createOverviewService } from "./modules/overview/overview.service.ts";
 import { personsRoutes } from "./modules/persons/persons.routes.ts";
@@ -41,6 +43,7 @@ import { systemRoutes } from "./modules/system/system.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
 import { createUsersService } from "./modules/users/users.service.ts";
 import { registerAuth, SESSION_COOKIE } from "./plugins/auth.ts";
+import { registerIdempotency } from "./plugins/idempotency.ts";
 import { registerInputHygiene } from "./plugins/input-hygiene.ts";
 
 export interface AppDeps {
@@ -102,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const regions = createRegionsService({ db });
   const persons = createPersonsService({ db, audit, cipher, clock, revealPurposes: config.revealPurposes });
   const overview = createOverviewService({ db, clock });
+  const ledger = createLedgerService({ db, audit, clock });
 
   registerErrorHandling(app);
   // Shutdown drain: once `beginDrain()` is called, new requests are answered 503 + Retry-After with
@@ -157,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
   registerAuth(app, auth);
   registerInputHygiene(app);
+  registerIdempotency(app, { db, clock });
 
   await app.register(
     async (v1) => {
@@ -170,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(personsRoutes({ persons, revealPurposes: config.revealPurposes }));
       await v1.register(overviewRoutes(overview));
       await v1.register(checksRoutes({ db, clock }));
+      await v1.register(ledgerRoutes(ledger));
     },
     { prefix: "/api/v1" },
   );

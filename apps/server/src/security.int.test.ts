@@ -41,6 +41,8 @@ const MATRIX: Record<string, Allowed> = {
   "POST /api/v1/checks/id-number": ["admin", "analyst", "case_worker", "employer"],
   "POST /api/v1/checks/credit-code": ["admin", "analyst", "case_worker", "employer"],
   "POST /api/v1/checks/retirement": ["admin", "analyst", "case_worker", "employer"],
+  "GET /api/v1/persons/{id}/ledger": ["case_worker", "individual"],
+  "POST /api/v1/persons/{id}/ledger": ["case_worker"],
 };
 
 function concreteUrl(path: string): string {

@@ -2,6 +2,7 @@ export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./checks.ts";
 export * from "./common.ts";
+export * from "./ledger.ts";
 export * from "./overview.ts";
 export * from "./persons.ts";
 export * from "./regions.ts";

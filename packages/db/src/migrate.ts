@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
 import * as foundation from "../migrations/20261128170000_foundation.ts";
+import * as ledger from "../migrations/20261128190000_ledger.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
   "20261128170000_foundation": foundation,
+  "20261128190000_ledger": ledger,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -78,8 +78,59 @@ export interface PersonsTable {
   sex: string;
   birth_date: string;
   residence_region_code: string;
+  retirement_category: string | null;
+  death_date: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** 就业失业登记 events: append-only. */
+export interface LedgerEventsTable {
+  id: Generated<string>;
+  person_id: string;
+  province_code: string;
+  type: string;
+  event_date: string;
+  region_code: string;
+  employment_form: string | null;
+  employer_name: string | null;
+  employer_credit_code: string | null;
+  contract_type: string | null;
+  contract_end: string | null;
+  reason: string | null;
+  spell_id: string;
+  corrects_event_id: string | null;
+  note: string | null;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+}
+
+/** Projection of the ledger: employment and unemployment spells. */
+export interface LedgerSpellsTable {
+  id: string;
+  person_id: string;
+  province_code: string;
+  kind: string;
+  employment_form: string | null;
+  employer_name: string | null;
+  region_code: string;
+  started_on: string;
+  ended_on: string | null;
+  end_reason: string | null;
+  start_event_id: string;
+  end_event_id: string | null;
+  voided: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  actor_id: string;
+  key: string;
+  request_hash: string;
+  state: string;
+  status_code: number | null;
+  response_body: string | null;
+  created_at: Timestamp;
 }
 
 export interface Database {
@@ -89,6 +140,9 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_chain: AuditChainTable;
   persons: PersonsTable;
+  ledger_events: LedgerEventsTable;
+  ledger_spells: LedgerSpellsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

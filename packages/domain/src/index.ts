@@ -5,6 +5,7 @@ export * from "./auth/session-policy.ts";
 export * from "./checks/checks.ts";
 export * from "./identifiers/credit-code.ts";
 export * from "./identifiers/id-number.ts";
+export * from "./ledger/ledger-rules.ts";
 export * from "./privacy/mask.ts";
 export * from "./regions/region-scope.ts";
 export * from "./retirement/statutory-retirement.ts";
