@@ -98,6 +98,41 @@ describe("journeys", () => {
     await context.close();
   });
 
+  it("a case worker registers a person as unemployed, then employed, sees the timeline and a refusal explained", async () => {
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
+    await page.click("text=劳动者查询");
+    await page.fill("#search-name", "张明");
+    await page.click("button:has-text('查 询'), button:has-text('查询')");
+    await page.locator(".ant-table-row", { hasText: "张明" }).first().click();
+    await page.click(".ant-tabs-tab >> text=就业失业登记");
+    await page.waitForSelector("[data-testid=ledger-status] >> text=无有效登记");
+
+    await page.click("[data-testid=ledger-unemployment]");
+    await page.click(".ant-modal-footer button.ant-btn-primary");
+    await page.waitForSelector("[data-testid=ledger-status] >> text=登记失业");
+
+    await page.click("[data-testid=ledger-employment]");
+    await page.click("#ledger-form");
+    await page.click(".ant-select-item-option >> text=单位就业");
+    await page.fill("#ledger-employer", "南京示例科技有限公司");
+    await page.click(".ant-modal-footer button.ant-btn-primary");
+    await page.waitForSelector("[data-testid=ledger-status] >> text=就业（单位就业）");
+    const timeline = await page.locator("[data-testid=ledger-timeline]").textContent();
+    expect(timeline).toContain("失业登记注销：实现就业");
+    expect(timeline).toContain("就业登记：单位就业（南京示例科技有限公司）");
+
+    // a contradiction is refused with its explanation, in the form
+    await page.click("[data-testid=ledger-unemployment]");
+    await page.click(".ant-modal-footer button.ant-btn-primary");
+    const refusal = await page.locator("[data-testid=ledger-refusal]").textContent();
+    expect(refusal).toContain("南京示例科技有限公司");
+    expect(refusal).toContain("请先办理就业登记注销");
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-ledger.png`, fullPage: true });
+    await context.close();
+  });
+
   it("user text is rendered as text, never as markup (XSS)", async () => {
     const context = await browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();

@@ -3,7 +3,7 @@ import { importRegions, loadChinaDivision } from "@jiuye/db";
 import { createRandom } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import type { FieldCipher } from "../lib/field-cipher.ts";
-import { insertPersons, insertUser, syntheticPerson } from "./factories.ts";
+import { insertPersons, insertUser, syntheticIdNumber, syntheticPerson } from "./factories.ts";
 
 /** 南京市: the demo prefecture-level city, with its real districts, streets and communities. */
 export const DEMO_CITY = { code: "3201", name: "南京市" } as const;
@@ -121,7 +121,8 @@ export async function seedDemoCity(
   const total = options.persons ?? 3000;
   const people = Array.from({ length: total }, () => syntheticPerson(rnd, rnd.pick(communities).code));
   // The demo individual lives in 新街口街道 so the street worker can find them.
-  const self = { ...syntheticPerson(rnd, "320102003001"), name: "张明" };
+  const self = { ...syntheticPerson(rnd, "320102003001"), name: "张明", sex: "male" as const, birthDate: "1990-06-15" };
+  self.idNumber = syntheticIdNumber(rnd, "320102", self.birthDate, self.sex);
   people.unshift(self);
   const ids = await insertPersons(db, cipher, people);
   options.onProgress?.("劳动者", ids.length, people.length);

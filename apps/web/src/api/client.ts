@@ -21,8 +21,13 @@ export function setUnauthorizedHandler(fn: () => void) {
 }
 
 /** The one place requests are made: JSON in and out, CSRF header, errors as ApiError. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders?: Record<string, string>,
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET") headers["x-csrf-token"] = csrfToken;
   const res = await fetch(`/api/v1${path}`, {

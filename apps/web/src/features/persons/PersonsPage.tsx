@@ -1,8 +1,9 @@
 import type { Person } from "@jiuye/contracts";
-import { App, Button, Descriptions, Drawer, Form, Input, Space, Table, Typography } from "antd";
+import { App, Button, Descriptions, Drawer, Form, Input, Space, Table, Tabs, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { api, errorMessage, query } from "../../api/client";
 import { SEX_LABELS } from "../../components/labels";
+import { LedgerPanel } from "./LedgerPanel";
 import { RevealButton } from "./RevealButton";
 
 type Page = { items: Person[]; total: number; page: number; pageSize: number };
@@ -77,8 +78,15 @@ export function PersonsPage() {
           { title: "常住地", dataIndex: "residenceRegionName" },
         ]}
       />
-      <Drawer title={open?.name} open={!!open} onClose={() => setOpen(null)} width={480}>
-        {open && <PersonDetail person={open} />}
+      <Drawer title={open?.name} open={!!open} onClose={() => setOpen(null)} width={560}>
+        {open && (
+          <Tabs
+            items={[
+              { key: "info", label: "基本信息", children: <PersonDetail person={open} /> },
+              { key: "ledger", label: "就业失业登记", children: <LedgerPanel personId={open.id} canWrite /> },
+            ]}
+          />
+        )}
       </Drawer>
     </div>
   );
