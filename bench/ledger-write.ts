@@ -1,0 +1,139 @@
+/**
+ * Ledger write benchmark (issue: registries and the ledger). `jiuye serve` on the PostgreSQL
+ * server with a seeded city; autocannon at 50 connections for 30 s, each request registering a
+ * different person as unemployed (POST /api/v1/persons/:id/ledger: session, scope, row lock,
+ * rules, event + spell projection + audit row in one transaction). Afterwards the rows are
+ * counted: events written must equal the 201 responses (0 lost) with at most one open
+ * unemployment per person (0 duplicated). Target: ≥ 500 events/s.
+ * Options (env): BENCH_DATABASE_URL, BENCH_DURATION (s, default 30), BENCH_CONNECTIONS (50), BENCH_PERSONS (40000).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { dropServerDatabase, ensureServerDatabase, openDatabase } from "@jiuye/db";
+import autocannon from "autocannon";
+import { sql } from "kysely";
+
+const root = resolve(import.meta.dirname, "..");
+const BIN = join(root, "apps/cli/bin/jiuye.mjs");
+const duration = Number(process.env.BENCH_DURATION ?? 30);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const persons = Number(process.env.BENCH_PERSONS ?? 40_000);
+const dbUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/jiuye_bench_ledger";
+const port = 18_092;
+const base = `http://127.0.0.1:${port}`;
+const PASSWORD = "Bench-Worker-Pass-1";
+
+function run(args: string[], env: Record<string, string>, input?: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    const p = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ["pipe", "ignore", "inherit"],
+    });
+    p.stdin.end(input ?? "");
+    p.on("exit", (c) => (c === 0 ? ok() : fail(new Error(`jiuye ${args.join(" ")} exited ${c}`))));
+  });
+}
+
+await dropServerDatabase(dbUrl);
+await ensureServerDatabase(dbUrl);
+const env = {
+  DATABASE_URL: dbUrl,
+  JIUYE_PORT: String(port),
+  JIUYE_HOST: "127.0.0.1",
+  JIUYE_LOG_LEVEL: "warn",
+  JIUYE_RATE_LIMIT_PER_MINUTE: "0",
+  JIUYE_DB_POOL_SIZE: "20",
+  JIUYE_DATA_DIR: mkdtempSync(join(tmpdir(), "jiuye-bench-")),
+};
+const t0 = performance.now();
+await run(["seed", "--persons", String(persons)], env);
+console.log(`seeded ${persons} persons in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+await run(
+  ["admin", "create", "--username", "bench_worker", "--role", "case_worker", "--region", "3201", "--password-stdin"],
+  env,
+  PASSWORD,
+);
+
+// working-age people only, so every request is a valid registration
+const h = await openDatabase({ databaseUrl: dbUrl });
+const ids = (
+  await sql<{
+    id: string;
+  }>`select id from persons where birth_date between '1970-01-01' and '2005-01-01' order by id`.execute(h.db)
+).rows.map((r) => r.id);
+console.log(`${ids.length} working-age persons available`);
+
+const server = spawn(process.execPath, [BIN, "serve"], {
+  env: { ...process.env, ...env },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/api/v1/health`)).ok) break;
+    } catch {}
+    if (i > 600) throw new Error("server did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "bench_worker", password: PASSWORD }),
+  });
+  const me = await login.json();
+  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  let next = 0;
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req: autocannon.Request) => {
+          const id = ids[next++ % ids.length];
+          return {
+            ...req,
+            path: `/api/v1/persons/${id}/ledger`,
+            headers: { cookie, "x-csrf-token": me.csrfToken, "content-type": "application/json" },
+            body: JSON.stringify({ type: "unemployment", date: "2026-11-02", ableAndWilling: true }),
+          };
+        },
+      },
+    ],
+  });
+  const created = result["2xx"];
+  const events = Number(
+    (await sql<{ n: number }>`select count(*)::int as n from ledger_events`.execute(h.db)).rows[0]!.n,
+  );
+  const dup = Number(
+    (
+      await sql<{
+        n: number;
+      }>`select count(*)::int as n from (select person_id from ledger_spells where kind = 'unemployment' and ended_on is null group by person_id having count(*) > 1) d`.execute(
+        h.db,
+      )
+    ).rows[0]!.n,
+  );
+  const eps = created / duration;
+  console.log(
+    `\nPOST /api/v1/persons/:id/ledger (unemployment), ${connections} connections × ${duration} s on the PostgreSQL server:`,
+  );
+  console.log(
+    `  ${eps.toFixed(0)} events/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   201: ${created}   non-2xx: ${result.non2xx}   errors: ${result.errors + result.timeouts}`,
+  );
+  console.log(
+    `  rows after: ${events} events (lost: ${created - Math.min(created, events)}, extra: ${Math.max(0, events - created)}); persons with two open unemployment spells: ${dup}`,
+  );
+  console.log(`  (requests beyond ${ids.length} reuse persons and are refused 409, as they must be)`);
+  console.log(
+    `target ≥ 500 events/s, 0 lost, 0 duplicated: ${eps >= 500 && events === created && dup === 0 ? "MET" : "NOT MET"}`,
+  );
+} finally {
+  server.kill("SIGTERM");
+  await new Promise((r) => server.on("exit", r));
+  await h.close();
+  await dropServerDatabase(dbUrl);
+}
