@@ -1,6 +1,11 @@
+import type { LedgerEventsTable, LedgerSpellsTable } from "@jiuye/db";
+import { type Selectable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { prefixPattern } from "../../lib/scope.ts";
 import type { PersonScope } from "../persons/persons.repository.ts";
+
+/** A spell as json_agg returns it: dates as 'YYYY-MM-DD' strings. */
+export type OpenSpellRow = Selectable<LedgerSpellsTable>;
 
 export const ledgerRepository = {
   /** The person inside the caller's scope, row-locked so that one person's events are decided one at a time. */
@@ -13,6 +18,65 @@ export const ledgerRepository = {
     if (scope.kind === "region") q = q.where("residence_region_code", "like", prefixPattern(scope.prefix));
     else q = q.where("id", "=", scope.personId);
     return q.forUpdate().executeTakeFirst();
+  },
+
+  /**
+   * The person (row-locked) together with their open spells, in one round trip: every ledger
+   * write starts here.
+   */
+  lockPersonWithOpenSpells(db: Executor, scope: PersonScope, personId: string) {
+    if (scope.kind === "none") return Promise.resolve(undefined);
+    let q = db
+      .selectFrom("persons")
+      .select([
+        "persons.id",
+        "persons.birth_date",
+        "persons.sex",
+        "persons.retirement_category",
+        "persons.death_date",
+        "persons.residence_region_code",
+        sql<
+          OpenSpellRow[]
+        >`coalesce((select json_agg(s) from ledger_spells s where s.person_id = persons.id and s.ended_on is null and not s.voided), '[]'::json)`.as(
+          "open_spells",
+        ),
+      ])
+      .where("persons.id", "=", personId);
+    if (scope.kind === "region") q = q.where("persons.residence_region_code", "like", prefixPattern(scope.prefix));
+    else q = q.where("persons.id", "=", scope.personId);
+    return q.forUpdate().executeTakeFirst();
+  },
+
+  /** A start event and the spell it opens, in one statement. */
+  async insertStartEvent(
+    db: Executor,
+    e: {
+      person_id: string;
+      province_code: string;
+      type: "employment" | "unemployment";
+      event_date: string;
+      region_code: string;
+      employment_form: string | null;
+      employer_name: string | null;
+      employer_credit_code: string | null;
+      contract_type: string | null;
+      contract_end: string | null;
+      spell_id: string;
+      recorded_by: string;
+      recorded_at: Date;
+    },
+  ) {
+    const r = await sql<Selectable<LedgerEventsTable>>`
+      with e as (
+        insert into ledger_events (person_id, province_code, type, event_date, region_code, employment_form, employer_name, employer_credit_code, contract_type, contract_end, spell_id, recorded_by, recorded_at)
+        values (${e.person_id}, ${e.province_code}, ${e.type}, ${e.event_date}, ${e.region_code}, ${e.employment_form}, ${e.employer_name}, ${e.employer_credit_code}, ${e.contract_type}, ${e.contract_end}, ${e.spell_id}, ${e.recorded_by}, ${e.recorded_at})
+        returning *
+      ), s as (
+        insert into ledger_spells (id, person_id, province_code, kind, employment_form, employer_name, region_code, started_on, start_event_id, updated_at)
+        select spell_id, person_id, province_code, type, employment_form, employer_name, region_code, event_date, id, recorded_at from e
+      )
+      select * from e`.execute(db);
+    return r.rows[0]!;
   },
 
   findPersonInScope(db: Executor, scope: PersonScope, personId: string) {
@@ -90,24 +154,6 @@ export const ledgerRepository = {
     return db.insertInto("ledger_events").values(e).returningAll().executeTakeFirstOrThrow();
   },
 
-  openSpell(
-    db: Executor,
-    s: {
-      id: string;
-      person_id: string;
-      province_code: string;
-      kind: string;
-      employment_form: string | null;
-      employer_name: string | null;
-      region_code: string;
-      started_on: string;
-      start_event_id: string;
-      updated_at: Date;
-    },
-  ) {
-    return db.insertInto("ledger_spells").values(s).execute();
-  },
-
   closeSpell(db: Executor, spellId: string, endedOn: string, reason: string, endEventId: string, now: Date) {
     return db
       .updateTable("ledger_spells")
@@ -127,9 +173,5 @@ export const ledgerRepository = {
       .set({ ended_on: null, end_reason: null, end_event_id: null, updated_at: now })
       .where("id", "=", spellId)
       .execute();
-  },
-
-  regionExists(db: Executor, code: string) {
-    return db.selectFrom("regions").select("code").where("code", "=", code).executeTakeFirst();
   },
 };

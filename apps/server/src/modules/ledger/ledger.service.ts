@@ -122,9 +122,9 @@ export function createLedgerService(deps: { db: Kysely<Database>; audit: AuditSe
       const today = shanghaiDate(now);
       try {
         return await db.transaction().execute(async (trx) => {
-          const person = await repo.lockPersonInScope(trx, personScopeOf(actor), personId);
-          if (!person) throw new AppError("NOT_FOUND");
           if (body.type === "correction") {
+            const person = await repo.lockPersonInScope(trx, personScopeOf(actor), personId);
+            if (!person) throw new AppError("NOT_FOUND");
             const event = await applyCorrection(trx, actor, person, body, now);
             await audit.record(trx, ctx, {
               action: "ledger.correct",
@@ -135,18 +135,15 @@ export function createLedgerService(deps: { db: Kysely<Database>; audit: AuditSe
             });
             return { event: presentEvent(event, null), alsoRecorded: [], current: await currentOf(trx, personId) };
           }
+          const person = await repo.lockPersonWithOpenSpells(trx, personScopeOf(actor), personId);
+          if (!person) throw new AppError("NOT_FOUND");
           const regionCode = ("regionCode" in body && body.regionCode) || person.residence_region_code;
           if (!actor.regionCode || !scopeCovers(actor.regionCode, regionCode)) {
             throw new AppError("REGION_OUT_OF_SCOPE", {
               errors: [{ field: "regionCode", code: "REGION_OUT_OF_SCOPE", message: "经办区划不在您的管辖范围内" }],
             });
           }
-          if (!(await repo.regionExists(trx, regionCode))) {
-            throw new AppError("REGION_UNKNOWN", {
-              errors: [{ field: "regionCode", code: "REGION_UNKNOWN", message: "经办区划代码不存在" }],
-            });
-          }
-          const openRows = await repo.openSpells(trx, personId);
+          const openRows = person.open_spells;
           const open: OpenSpell[] = openRows.map((s) => ({
             id: s.id,
             kind: s.kind as OpenSpell["kind"],
@@ -194,36 +191,37 @@ export function createLedgerService(deps: { db: Kysely<Database>; audit: AuditSe
             await repo.closeSpell(trx, end.spell.id, body.date, end.reason, e.id, now);
             alsoRecorded.push(presentEvent(e, null));
           }
-          let event;
+          let event: Awaited<ReturnType<typeof repo.insertEvent>>;
+          let opened: (typeof openRows)[number] | null = null;
           if (body.type === "employment" || body.type === "unemployment") {
-            const spellId = randomUUID();
-            event = await repo.insertEvent(trx, {
+            const employment = body.type === "employment" ? body : null;
+            event = await repo.insertStartEvent(trx, {
               ...base,
               type: body.type,
               event_date: body.date,
-              spell_id: spellId,
-              ...(body.type === "employment"
-                ? {
-                    employment_form: body.form,
-                    employer_name: body.employerName || null,
-                    employer_credit_code: body.employerCreditCode || null,
-                    contract_type: body.contractType ?? null,
-                    contract_end: body.contractEnd ?? null,
-                  }
-                : {}),
+              spell_id: randomUUID(),
+              employment_form: employment?.form ?? null,
+              employer_name: employment?.employerName || null,
+              employer_credit_code: employment?.employerCreditCode || null,
+              contract_type: employment?.contractType ?? null,
+              contract_end: employment?.contractEnd ?? null,
             });
-            await repo.openSpell(trx, {
-              id: spellId,
+            opened = {
+              id: event.spell_id,
               person_id: personId,
               province_code: province,
               kind: body.type,
-              employment_form: body.type === "employment" ? body.form : null,
-              employer_name: body.type === "employment" ? body.employerName || null : null,
+              employment_form: event.employment_form,
+              employer_name: event.employer_name,
               region_code: regionCode,
               started_on: body.date,
+              ended_on: null,
+              end_reason: null,
               start_event_id: event.id,
+              end_event_id: null,
+              voided: false,
               updated_at: now,
-            });
+            };
           } else {
             const spell = decision.endsSpell!;
             event = await repo.insertEvent(trx, {
