@@ -21,6 +21,10 @@ export async function openMigratedDatabase(config: Config) {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
+    onIdleClientError: (err) =>
+      process.stderr.write(
+        `${JSON.stringify({ level: 40, msg: "idle database connection lost; it will be replaced", err: err.message })}\n`,
+      ),
   });
   await migrateToLatest(handle.db);
   return handle;

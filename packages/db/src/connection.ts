@@ -27,12 +27,18 @@ export interface ConnectOptions {
   /** Embedded data directory; `memory` keeps it in memory (tests). */
   dataDir?: string | "memory";
   poolSize?: number;
+  /** Called when an idle pooled connection fails (logged by the server; never fatal). */
+  onIdleClientError?: (err: Error) => void;
 }
 
 /** Opens the database: a PostgreSQL server when a URL is given, otherwise embedded PGlite. */
 export async function openDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client whose backend goes away (server restart, failover, pg_terminate_backend)
+    // emits 'error' on the pool; without a listener that would crash the process. The pool
+    // discards the client and the next query opens a new connection.
+    pool.on("error", (err) => options.onIdleClientError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: "server", close: () => db.destroy() };
   }

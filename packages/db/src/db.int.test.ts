@@ -50,3 +50,28 @@ describe("migrations", () => {
     expect(r.rows[0]?.d).toBe("2025-01-01");
   });
 });
+
+describe("server connections", () => {
+  // Always against the machine's PostgreSQL server (the embedded engine has no pool to lose).
+  const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  it("survive the backend of an idle pooled connection being terminated", async () => {
+    const { openDatabase } = await import("./connection.ts");
+    const errors: Error[] = [];
+    const pooled = await openDatabase({
+      databaseUrl: serverUrl,
+      poolSize: 2,
+      onIdleClientError: (e) => errors.push(e),
+    });
+    const admin = await openDatabase({ databaseUrl: serverUrl, poolSize: 1 });
+    try {
+      const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(pooled.db)).rows[0]!.pid;
+      await sql`select pg_terminate_backend(${pid})`.execute(admin.db);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(errors.length).toBe(1);
+      expect((await sql<{ one: number }>`select 1 as one`.execute(pooled.db)).rows[0]!.one).toBe(1);
+    } finally {
+      await pooled.close();
+      await admin.close();
+    }
+  });
+});
