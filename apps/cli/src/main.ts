@@ -264,7 +264,14 @@ program
     const h = await openDatabase({ dataDir: "memory" });
     const app = await buildApp({ db: h.db, config: c });
     await app.ready();
-    const doc = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+    const spec = app.swagger() as { components?: { schemas?: Record<string, unknown> } };
+    // Component order follows module load order; sort it so the committed document is stable.
+    if (spec.components?.schemas) {
+      spec.components.schemas = Object.fromEntries(
+        Object.entries(spec.components.schemas).sort(([a], [b]) => a.localeCompare(b)),
+      );
+    }
+    const doc = `${JSON.stringify(spec, null, 2)}\n`;
     await app.close();
     await h.close();
     if (opts.out) writeFileSync(opts.out, doc);
