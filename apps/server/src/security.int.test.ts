@@ -199,6 +199,7 @@ describe("problem+json for bad input, with nothing written", () => {
       "../../etc/passwd",
       "%00",
       "{{7*7}}",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, literally
       "${jndi:ldap://x}",
       "-1e309",
     ];

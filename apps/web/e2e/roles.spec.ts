@@ -84,14 +84,14 @@ describe("journeys", () => {
     await page.click("button:has-text('查 询'), button:has-text('查询')");
     const row = page.locator(".ant-table-row", { hasText: "张明" }).first();
     await row.waitFor();
-    const idCell = await row.locator("td").nth(1).innerText();
+    const idCell = (await row.locator("td").nth(1).textContent()) ?? "";
     expect(idCell).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
     await row.click();
     await page.click("[data-testid=reveal-idNumber]");
     await page.click("#reveal-purpose");
     await page.click(".ant-select-item-option >> text=身份核验");
     await page.click("[data-testid=reveal-confirm]");
-    const revealed = await page.locator("[data-testid=revealed-idNumber]").innerText();
+    const revealed = (await page.locator("[data-testid=revealed-idNumber]").textContent()) ?? "";
     expect(revealed).toMatch(/^\d{17}[\dX]$/);
     expect(revealed.slice(0, 3)).toBe(idCell.slice(0, 3));
     await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-reveal.png`, fullPage: true });
@@ -162,7 +162,7 @@ describe("journeys", () => {
     await page.click("button:has-text('查 询'), button:has-text('查询')");
     const row = page.locator(".ant-table-row").first();
     await row.waitFor();
-    expect(await row.locator("td").first().innerText()).toBe(payload);
+    expect(await row.locator("td").first().textContent()).toBe(payload);
     expect(await page.locator("img[src=x]").count()).toBe(0);
     expect(dialogs).toBe(0);
     const csp = (await page.request.get(`${server.baseUrl}/`)).headers()["content-security-policy"];

@@ -240,7 +240,13 @@ export function createLedgerService(deps: { db: Kysely<Database>; audit: AuditSe
             fields: ["ledger"],
             detail: { event: event.id },
           });
-          return { event: presentEvent(event, null), alsoRecorded, current: await currentOf(trx, personId) };
+          // The new state is known without reading it back: open spells minus those ended, plus the one opened.
+          const ended = new Set([
+            ...decision.alsoEnds.map((x) => x.spell.id),
+            ...(decision.endsSpell ? [decision.endsSpell.id] : []),
+          ]);
+          const openAfter = [...openRows.filter((s) => !ended.has(s.id)), ...(opened ? [opened] : [])];
+          return { event: presentEvent(event, null), alsoRecorded, current: presentStatus(openAfter) };
         });
       } catch (e) {
         // The partial unique indexes are the last line: a race that slipped past the row lock.
