@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
 import { type Config, ensureSecretKey } from "./config.ts";
 import { createFieldCipher } from "./lib/field-cipher.ts";
+import { SEAL_WINDOW } from "./modules/audit/audit.repository.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 import { insertUser } from "./seed/factories.ts";
@@ -75,8 +76,11 @@ export async function startServer(
   const app = await buildApp({ db: handle.db, config });
   // Seal committed audit rows into the hash chain every second.
   const audit = createAuditService({ clock: () => new Date() });
+  // Each tick looks a short way back for late commits; every 60th tick sweeps the whole table.
+  let tick = 0;
   const sealer = setInterval(() => {
-    audit.seal(handle.db).catch((e) => app.log.error({ err: String(e) }, "audit sealing failed"));
+    const window = ++tick % 60 === 0 ? SEAL_WINDOW.wide : SEAL_WINDOW.tick;
+    audit.seal(handle.db, window).catch((e) => app.log.error({ err: String(e) }, "audit sealing failed"));
   }, 1000);
   sealer.unref();
   await app.listen({ port: config.port, host: config.host });

@@ -4,8 +4,11 @@ import type { Executor } from "../../lib/executor.ts";
 
 /** Only one sealer at a time extends the chain (across server processes too). */
 const SEALER_LOCK = 72010001;
-/** How far below the sealed tip the sealer looks for rows that committed late. */
-const LATE_COMMIT_WINDOW = 100_000;
+/**
+ * How far below the sealed tip the sealer looks for rows that committed late: a short window on
+ * every tick (cheap), the whole table on `verify` and on a periodic wide sweep.
+ */
+export const SEAL_WINDOW = { tick: 5_000, wide: Number.MAX_SAFE_INTEGER } as const;
 
 export interface AuditListFilter {
   action?: string;
@@ -36,12 +39,12 @@ export const auditRepository = {
   },
 
   /** Committed audit rows not yet in the chain, oldest first. */
-  async unsealed(db: Executor, limit: number): Promise<AuditRow[]> {
+  async unsealed(db: Executor, limit: number, window: number): Promise<AuditRow[]> {
     const tip = await db
       .selectFrom("audit_chain")
       .select((eb) => eb.fn.max("seq").as("m"))
       .executeTakeFirst();
-    const lower = Math.max(0, Number(tip?.m ?? 0) - LATE_COMMIT_WINDOW);
+    const lower = Math.max(0, Number(tip?.m ?? 0) - window);
     return db
       .selectFrom("audit_log as a")
       .selectAll("a")

@@ -2,7 +2,7 @@ import type { AuditRow, Database } from "@jiuye/db";
 import { type AuditEntryContent, auditHash, type ChainLink, GENESIS_HASH, verifyAuditChain } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
-import { auditRepository as repo } from "./audit.repository.ts";
+import { auditRepository as repo, SEAL_WINDOW } from "./audit.repository.ts";
 
 export interface AuditEvent {
   action: string;
@@ -49,13 +49,13 @@ export interface VerifyResult {
  * - `verify` seals, then recomputes the whole chain: a changed or removed row breaks it.
  */
 export function createAuditService(deps: { clock: Clock }) {
-  async function seal(db: Kysely<Database>): Promise<number> {
+  async function seal(db: Kysely<Database>, window: number = SEAL_WINDOW.wide): Promise<number> {
     return db.transaction().execute(async (trx) => {
       if (!(await repo.tryLockSealer(trx))) return 0;
       let prev = (await repo.chainTip(trx))?.hash ?? GENESIS_HASH;
       let sealed = 0;
       for (;;) {
-        const rows = await repo.unsealed(trx, 2000);
+        const rows = await repo.unsealed(trx, 2000, window);
         if (rows.length === 0) break;
         const links = rows.map((r) => {
           const hash = auditHash(prev, contentOf(r));
