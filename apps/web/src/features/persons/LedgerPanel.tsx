@@ -15,7 +15,7 @@ import {
   Typography,
 } from "antd";
 import dayjs from "dayjs";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../../api/client";
 
 interface LedgerEvent {
@@ -66,6 +66,12 @@ const TITLES: Record<string, string> = {
   employment_end: "就业登记注销",
   unemployment_end: "失业登记注销",
 };
+/** crypto.randomUUID exists only in secure contexts; getRandomValues works over plain http too. */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 const STATUS_COLOR = { employed: "green", unemployed: "orange", none: "default" } as const;
 
 /** 就业失业登记: current status, the timeline of events, and forms that explain every refusal. */
@@ -75,6 +81,9 @@ export function LedgerPanel({ personId, canWrite }: { personId: string; canWrite
   const [action, setAction] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string[] | null>(null);
   const [form] = Form.useForm();
+  // One key per attempt: a retry after a network failure reuses it (never registers twice); an
+  // answered request (success or refusal) gets a fresh one, since the form may change.
+  const idempotencyKey = useRef(newIdempotencyKey());
   const load = useCallback(() => {
     api<History>("GET", `/persons/${personId}/ledger`).then(setHistory, () => setHistory(null));
   }, [personId]);
@@ -86,7 +95,8 @@ export function LedgerPanel({ personId, canWrite }: { personId: string; canWrite
     if (action === "unemployment") (body as { ableAndWilling: boolean }).ableAndWilling = !!v.ableAndWilling;
     try {
       // one key per submitted form: a double click or a retry never registers twice
-      await api("POST", `/persons/${personId}/ledger`, body, { "idempotency-key": crypto.randomUUID() });
+      await api("POST", `/persons/${personId}/ledger`, body, { "idempotency-key": idempotencyKey.current });
+      idempotencyKey.current = newIdempotencyKey();
       message.success("登记成功");
       setAction(null);
       setRefusal(null);
