@@ -42,6 +42,9 @@ const MATRIX: Record<string, Allowed> = {
   "POST /api/v1/checks/credit-code": ["admin", "analyst", "case_worker", "employer"],
   "POST /api/v1/checks/retirement": ["admin", "analyst", "case_worker", "employer"],
   "GET /api/v1/persons/{id}/ledger": ["case_worker", "individual"],
+  "PATCH /api/v1/persons/{id}": ["case_worker"],
+  "GET /api/v1/persons/{id}/attributes": ["case_worker", "individual"],
+  "POST /api/v1/persons/{id}/attributes": ["case_worker"],
   "POST /api/v1/persons/{id}/ledger": ["case_worker"],
 };
 

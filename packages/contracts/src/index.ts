@@ -4,6 +4,7 @@ export * from "./checks.ts";
 export * from "./common.ts";
 export * from "./ledger.ts";
 export * from "./overview.ts";
+export * from "./person-profile.ts";
 export * from "./persons.ts";
 export * from "./regions.ts";
 export * from "./users.ts";

@@ -11,6 +11,10 @@ export const PersonSchema = z
     birthDate: z.string(),
     residenceRegionCode: z.string(),
     residenceRegionName: z.string().nullable(),
+    education: z.string().nullable(),
+    hukouType: z.string().nullable(),
+    hukouRegionCode: z.string().nullable(),
+    retirementCategory: z.string().nullable(),
   })
   .meta({ id: "Person" });
 export type Person = z.infer<typeof PersonSchema>;

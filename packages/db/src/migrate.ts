@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
 import * as foundation from "../migrations/20261128170000_foundation.ts";
 import * as ledger from "../migrations/20261128190000_ledger.ts";
+import * as personProfile from "../migrations/20261128200000_person_profile.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
   "20261128170000_foundation": foundation,
   "20261128190000_ledger": ledger,
+  "20261128200000_person_profile": personProfile,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -80,6 +80,9 @@ export interface PersonsTable {
   residence_region_code: string;
   retirement_category: string | null;
   death_date: string | null;
+  education: string | null;
+  hukou_type: string | null;
+  hukou_region_code: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -133,6 +136,21 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+/** 重点群体 attributes of a person, each with where it came from. */
+export interface PersonAttributesTable {
+  id: Generated<string>;
+  person_id: string;
+  kind: string;
+  details: Record<string, unknown>;
+  source: string;
+  source_system: string | null;
+  verified_by: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+}
+
 export interface Database {
   regions: RegionsTable;
   users: UsersTable;
@@ -140,6 +158,7 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_chain: AuditChainTable;
   persons: PersonsTable;
+  person_attributes: PersonAttributesTable;
   ledger_events: LedgerEventsTable;
   ledger_spells: LedgerSpellsTable;
   idempotency_keys: IdempotencyKeysTable;

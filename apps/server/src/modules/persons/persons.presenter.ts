@@ -10,6 +10,10 @@ export function presentPerson(r: {
   birth_date: string;
   residence_region_code: string;
   region_name: string | null;
+  education: string | null;
+  hukou_type: string | null;
+  hukou_region_code: string | null;
+  retirement_category: string | null;
 }): Person {
   return {
     id: r.id,
@@ -20,5 +24,9 @@ export function presentPerson(r: {
     birthDate: r.birth_date,
     residenceRegionCode: r.residence_region_code,
     residenceRegionName: r.region_name,
+    education: r.education,
+    hukouType: r.hukou_type,
+    hukouRegionCode: r.hukou_region_code,
+    retirementCategory: r.retirement_category,
   };
 }

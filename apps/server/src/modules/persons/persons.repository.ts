@@ -19,6 +19,10 @@ const COLUMNS = [
   "persons.sex",
   "persons.birth_date",
   "persons.residence_region_code",
+  "persons.education",
+  "persons.hukou_type",
+  "persons.hukou_region_code",
+  "persons.retirement_category",
   "regions.name as region_name",
 ] as const;
 
@@ -85,5 +89,53 @@ export const personsRepository = {
 
   regionExists(db: Executor, code: string) {
     return db.selectFrom("regions").select("code").where("code", "=", code).executeTakeFirst();
+  },
+
+  updateProfile(
+    db: Executor,
+    id: string,
+    patch: {
+      education?: string | null;
+      hukou_type?: string | null;
+      hukou_region_code?: string | null;
+      retirement_category?: string | null;
+    },
+    now: Date,
+  ) {
+    return db
+      .updateTable("persons")
+      .set({ ...patch, updated_at: now })
+      .where("id", "=", id)
+      .execute();
+  },
+
+  insertAttribute(
+    db: Executor,
+    a: {
+      person_id: string;
+      kind: string;
+      details: Record<string, unknown>;
+      source: string;
+      verified_by: string | null;
+      valid_from: string | null;
+      valid_to: string | null;
+      recorded_by: string;
+      recorded_at: Date;
+    },
+  ) {
+    return db
+      .insertInto("person_attributes")
+      .values({ ...a, details: JSON.stringify(a.details) as never })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
+
+  attributes(db: Executor, personId: string) {
+    return db
+      .selectFrom("person_attributes")
+      .selectAll()
+      .where("person_id", "=", personId)
+      .orderBy("recorded_at")
+      .execute();
   },
 };

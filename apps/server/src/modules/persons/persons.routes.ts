@@ -1,12 +1,15 @@
 import {
+  CreatePersonAttributeBodySchema,
   CreatePersonBodySchema,
   IdParamsSchema,
   ListPersonsQuerySchema,
+  PersonAttributeSchema,
   PersonSchema,
   pageOf,
   RevealBodySchema,
   RevealPurposeSchema,
   RevealResultSchema,
+  UpdatePersonBodySchema,
 } from "@jiuye/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -74,6 +77,50 @@ export function personsRoutes(deps: {
       async (req, reply) => {
         reply.header("cache-control", "no-store");
         return persons.reveal(actorOf(req), req.params.id, req.body, contextOf(req));
+      },
+    );
+    app.patch(
+      "/persons/:id",
+      {
+        schema: {
+          tags,
+          summary: "修改学历、户籍、退休类别",
+          params: IdParamsSchema,
+          body: UpdatePersonBodySchema,
+          response: { 200: PersonSchema },
+        },
+        config: { access: CASE_WORKER },
+      },
+      async (req) => persons.updateProfile(actorOf(req), req.params.id, req.body, contextOf(req)),
+    );
+    app.get(
+      "/persons/:id/attributes",
+      {
+        schema: {
+          tags,
+          summary: "重点群体属性（含来源）",
+          params: IdParamsSchema,
+          response: { 200: z.array(PersonAttributeSchema) },
+        },
+        config: { access: ["case_worker", "individual"] },
+      },
+      async (req) => persons.attributes(actorOf(req), req.params.id, contextOf(req)),
+    );
+    app.post(
+      "/persons/:id/attributes",
+      {
+        schema: {
+          tags,
+          summary: "登记重点群体属性",
+          params: IdParamsSchema,
+          body: CreatePersonAttributeBodySchema,
+          response: { 201: PersonAttributeSchema },
+        },
+        config: { access: CASE_WORKER, idempotent: true },
+      },
+      async (req, reply) => {
+        reply.status(201);
+        return persons.addAttribute(actorOf(req), req.params.id, req.body, contextOf(req));
       },
     );
     app.get(

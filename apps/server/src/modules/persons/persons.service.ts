@@ -9,6 +9,7 @@ import { isUniqueViolation } from "../../lib/scope.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { personScopeOf } from "./persons.policy.ts";
 import { presentPerson } from "./persons.presenter.ts";
+import { presentAttribute, protectCertificateNumber } from "./persons.profile.ts";
 import { personsRepository as repo } from "./persons.repository.ts";
 
 export type PersonsService = ReturnType<typeof createPersonsService>;
@@ -147,6 +148,111 @@ export function createPersonsService(deps: PersonsDeps) {
         });
         return { field: input.field, value: enc ? cipher.decrypt(enc) : null };
       });
+    },
+
+    /** Education, 户籍 and retirement category (which must agree with the sex in the ID number). */
+    async updateProfile(
+      actor: Actor,
+      id: string,
+      patch: {
+        education?: string | null;
+        hukouType?: "urban" | "rural" | null;
+        hukouRegionCode?: string | null;
+        retirementCategory?: "male-60" | "female-55" | "female-50" | null;
+      },
+      ctx: RequestContext,
+    ) {
+      return db.transaction().execute(async (trx) => {
+        const row = await repo.findById(trx, personScopeOf(actor), id);
+        if (!row) throw new AppError("NOT_FOUND");
+        if (patch.retirementCategory && (patch.retirementCategory === "male-60") !== (row.sex === "male")) {
+          throw new AppError("VALIDATION_FAILED", {
+            errors: [
+              {
+                field: "retirementCategory",
+                code: "RETIREMENT_CATEGORY_SEX",
+                message: "退休类别与性别不一致：男性为 male-60，女性为 female-55 或 female-50",
+              },
+            ],
+          });
+        }
+        await repo.updateProfile(
+          trx,
+          id,
+          {
+            education: patch.education,
+            hukou_type: patch.hukouType,
+            hukou_region_code: patch.hukouRegionCode,
+            retirement_category: patch.retirementCategory,
+          },
+          clock(),
+        );
+        await audit.record(trx, ctx, {
+          action: "person.update",
+          subjectType: "person",
+          subjectId: id,
+          fields: Object.keys(patch),
+        });
+        return presentPerson((await repo.findById(trx, personScopeOf(actor), id))!);
+      });
+    },
+
+    /** Records a key-group attribute with its source; 'verified' names the verifying case worker. */
+    async addAttribute(
+      actor: Actor,
+      id: string,
+      input: {
+        kind: string;
+        details: Record<string, unknown>;
+        source: "declared" | "verified";
+        validFrom?: string;
+        validTo?: string;
+      },
+      ctx: RequestContext,
+    ) {
+      if (input.validFrom && input.validTo && input.validTo < input.validFrom) {
+        throw new AppError("VALIDATION_FAILED", {
+          errors: [{ field: "validTo", code: "DATE_ORDER", message: "有效期止不能早于有效期起" }],
+        });
+      }
+      let details = input.details;
+      if (input.kind === "disability") {
+        const { certificateNumber, ...rest } = details as { certificateNumber: string };
+        details = { ...rest, ...protectCertificateNumber(certificateNumber, cipher.encrypt) };
+      }
+      return db.transaction().execute(async (trx) => {
+        if (!(await repo.findById(trx, personScopeOf(actor), id))) throw new AppError("NOT_FOUND");
+        const row = await repo.insertAttribute(trx, {
+          person_id: id,
+          kind: input.kind,
+          details,
+          source: input.source,
+          verified_by: input.source === "verified" ? actor.userId : null,
+          valid_from: input.validFrom ?? null,
+          valid_to: input.validTo ?? null,
+          recorded_by: actor.userId,
+          recorded_at: clock(),
+        });
+        await audit.record(trx, ctx, {
+          action: "person.attribute_add",
+          subjectType: "person",
+          subjectId: id,
+          fields: [input.kind],
+        });
+        return presentAttribute(row);
+      });
+    },
+
+    async attributes(actor: Actor, id: string, ctx: RequestContext) {
+      if (!(await repo.findById(db, personScopeOf(actor), id))) throw new AppError("NOT_FOUND");
+      const rows = await repo.attributes(db, id);
+      await audit.record(db, ctx, {
+        action: "person.attributes_read",
+        subjectType: "person",
+        subjectId: id,
+        fields: rows.map((r) => r.kind),
+      });
+      return rows.map(presentAttribute);
     },
   };
 }
