@@ -133,6 +133,24 @@ describe("journeys", () => {
     await context.close();
   });
 
+  it("a case worker updates a person's profile (学历, 退休类别)", async () => {
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
+    await page.click("text=劳动者查询");
+    await page.fill("#search-name", "张明");
+    await page.click("button:has-text('查 询'), button:has-text('查询')");
+    await page.locator(".ant-table-row", { hasText: "张明" }).first().click();
+    await page.click(".ant-tabs-tab >> text=档案");
+    await page.click("[data-testid=profile-edit]");
+    await page.click("#profile-education");
+    await page.click(".ant-select-item-option >> text=大学本科");
+    await page.click("[data-testid=profile-save]");
+    await page.waitForSelector(".ant-descriptions-item-content >> text=大学本科");
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-profile.png`, fullPage: true });
+    await context.close();
+  });
+
   it("user text is rendered as text, never as markup (XSS)", async () => {
     const context = await browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();

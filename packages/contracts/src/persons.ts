@@ -25,6 +25,11 @@ export const ListPersonsQuerySchema = z.strictObject({
   idNumber: z.string().trim().max(18, "身份证号码不超过18位").optional(),
   phone: z.string().trim().max(11).optional(),
   regionCode: RegionCodeSchema.optional(),
+  keyGroup: z
+    .enum(["graduate", "veteran", "disability", "dibao", "poverty_alleviated", "rural_migrant", "released_prisoner"], {
+      message: "重点群体类别不正确",
+    })
+    .optional(),
 });
 
 export const CreatePersonBodySchema = z.strictObject({

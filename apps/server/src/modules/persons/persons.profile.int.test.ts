@@ -135,6 +135,10 @@ describe("key-group attributes (重点群体)", () => {
         details: { school: "南京大学", graduationDate: "2026-06-30", degree: "bachelor" },
       }),
     ]);
+    // searchable by key group, within scope only
+    const found = await t.request(worker, { method: "GET", url: "/api/v1/persons?keyGroup=graduate" });
+    expect(found.json().items.map((p: { id: string }) => p.id)).toEqual([id]);
+    expect((await t.request(other, { method: "GET", url: "/api/v1/persons?keyGroup=graduate" })).json().total).toBe(0);
     const self = await t.signIn("individual", { personId: id });
     expect((await t.request(self, { method: "GET", url: `/api/v1/persons/${id}/attributes` })).statusCode).toBe(200);
   });

@@ -9,6 +9,7 @@ export interface PersonFilter {
   idNumberBidx?: string;
   phoneBidx?: string;
   regionPrefix?: string;
+  keyGroup?: string;
 }
 
 const COLUMNS = [
@@ -43,6 +44,17 @@ export const personsRepository = {
     if (f.idNumberBidx) q = q.where("persons.id_number_bidx", "=", f.idNumberBidx);
     if (f.phoneBidx) q = q.where("persons.phone_bidx", "=", f.phoneBidx);
     if (f.regionPrefix) q = q.where("persons.residence_region_code", "like", prefixPattern(f.regionPrefix));
+    if (f.keyGroup) {
+      const kind = f.keyGroup;
+      q = q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("person_attributes as pa")
+            .select("pa.id")
+            .whereRef("pa.person_id", "=", "persons.id")
+            .where("pa.kind", "=", kind),
+        ),
+      );
+    }
     const [rows, total] = await Promise.all([
       q
         .select(COLUMNS)

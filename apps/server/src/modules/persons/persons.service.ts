@@ -29,7 +29,15 @@ export function createPersonsService(deps: PersonsDeps) {
   return {
     async search(
       actor: Actor,
-      query: { page: number; pageSize: number; q?: string; idNumber?: string; phone?: string; regionCode?: string },
+      query: {
+        page: number;
+        pageSize: number;
+        q?: string;
+        idNumber?: string;
+        phone?: string;
+        regionCode?: string;
+        keyGroup?: string;
+      },
       ctx: RequestContext,
     ) {
       const scope = personScopeOf(actor);
@@ -38,6 +46,7 @@ export function createPersonsService(deps: PersonsDeps) {
         idNumberBidx: query.idNumber ? cipher.blindIndex("id_number", query.idNumber.toUpperCase()) : undefined,
         phoneBidx: query.phone ? cipher.blindIndex("phone", query.phone) : undefined,
         regionPrefix: query.regionCode,
+        keyGroup: query.keyGroup,
       };
       return db.transaction().execute(async (trx) => {
         const { rows, total } = await repo.search(trx, scope, filter, query.page, query.pageSize);

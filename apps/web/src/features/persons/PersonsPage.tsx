@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api, errorMessage, query } from "../../api/client";
 import { SEX_LABELS } from "../../components/labels";
 import { LedgerPanel } from "./LedgerPanel";
+import { ProfilePanel } from "./ProfilePanel";
 import { RevealButton } from "./RevealButton";
 
 type Page = { items: Person[]; total: number; page: number; pageSize: number };
@@ -83,6 +84,7 @@ export function PersonsPage() {
           <Tabs
             items={[
               { key: "info", label: "基本信息", children: <PersonDetail person={open} /> },
+              { key: "profile", label: "档案", children: <ProfilePanel person={open} canWrite onChanged={setOpen} /> },
               { key: "ledger", label: "就业失业登记", children: <LedgerPanel personId={open.id} canWrite /> },
             ]}
           />
