@@ -11,41 +11,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { dropServerDatabase, ensureServerDatabase } from "@jiuye/db";
 import autocannon from "autocannon";
+import { BIN, jiuye, ROOT, waitFor } from "./support.ts";
 
-const root = resolve(import.meta.dirname, "..");
-const BIN = join(root, "apps/cli/bin/jiuye.mjs");
 const duration = Number(process.env.BENCH_DURATION ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dbUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/jiuye_bench";
 const port = 18_090;
 const base = `http://127.0.0.1:${port}`;
 const PASSWORD = "Bench-Worker-Pass-1";
-
-async function waitFor(url: string, timeoutMs: number): Promise<number> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < timeoutMs) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return performance.now() - t0;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timeout waiting for ${url}`);
-}
-
-function run(args: string[], env: Record<string, string>, input?: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ["pipe", "ignore", "inherit"],
-    });
-    p.stdin.end(input ?? "");
-    p.on("exit", (c) => (c === 0 ? ok() : fail(new Error(`jiuye ${args.join(" ")} exited ${c}`))));
-  });
-}
 
 function stop(p: ChildProcess): Promise<void> {
   return new Promise((ok) => {
@@ -75,9 +51,9 @@ async function apiBenchmark() {
     JIUYE_DB_POOL_SIZE: "20",
     JIUYE_DATA_DIR: mkdtempSync(join(tmpdir(), "jiuye-bench-")),
   };
-  await run(["migrate"], env);
-  await run(["seed", "--persons", "2000"], env);
-  await run(
+  await jiuye(["migrate"], env);
+  await jiuye(["seed", "--persons", "2000"], env);
+  await jiuye(
     ["admin", "create", "--username", "bench_worker", "--role", "case_worker", "--region", "3201", "--password-stdin"],
     env,
     PASSWORD,
@@ -123,13 +99,13 @@ async function coldStart() {
   };
   const url = `http://127.0.0.1:${port + 1}/api/v1/health`;
   // first start seeds the demo city; not measured
-  let p = spawn("npm", ["start", "--silent"], { cwd: root, env, stdio: "ignore", detached: true });
+  let p = spawn("npm", ["start", "--silent"], { cwd: ROOT, env, stdio: "ignore", detached: true });
   await waitFor(url, 180_000);
   await stopGroup(p);
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    p = spawn("npm", ["start", "--silent"], { cwd: root, env, stdio: "ignore", detached: true });
+    p = spawn("npm", ["start", "--silent"], { cwd: ROOT, env, stdio: "ignore", detached: true });
     await waitFor(url, 60_000);
     times.push(performance.now() - t0);
     await stopGroup(p);

@@ -10,13 +10,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { dropServerDatabase, ensureServerDatabase, openDatabase } from "@jiuye/db";
 import autocannon from "autocannon";
 import { sql } from "kysely";
+import { BIN, jiuye, waitFor } from "./support.ts";
 
-const root = resolve(import.meta.dirname, "..");
-const BIN = join(root, "apps/cli/bin/jiuye.mjs");
 const duration = Number(process.env.BENCH_DURATION ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const persons = Number(process.env.BENCH_PERSONS ?? 40_000);
@@ -24,17 +23,6 @@ const dbUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5
 const port = 18_092;
 const base = `http://127.0.0.1:${port}`;
 const PASSWORD = "Bench-Worker-Pass-1";
-
-function run(args: string[], env: Record<string, string>, input?: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ["pipe", "ignore", "inherit"],
-    });
-    p.stdin.end(input ?? "");
-    p.on("exit", (c) => (c === 0 ? ok() : fail(new Error(`jiuye ${args.join(" ")} exited ${c}`))));
-  });
-}
 
 await dropServerDatabase(dbUrl);
 await ensureServerDatabase(dbUrl);
@@ -48,9 +36,9 @@ const env = {
   JIUYE_DATA_DIR: mkdtempSync(join(tmpdir(), "jiuye-bench-")),
 };
 const t0 = performance.now();
-await run(["seed", "--persons", String(persons)], env);
+await jiuye(["seed", "--persons", String(persons)], env);
 console.log(`seeded ${persons} persons in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-await run(
+await jiuye(
   ["admin", "create", "--username", "bench_worker", "--role", "case_worker", "--region", "3201", "--password-stdin"],
   env,
   PASSWORD,
@@ -71,13 +59,7 @@ const server = spawn(process.execPath, [...profile, BIN, "serve"], {
   stdio: ["ignore", "ignore", "inherit"],
 });
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) break;
-    } catch {}
-    if (i > 600) throw new Error("server did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(`${base}/api/v1/health`, 60_000);
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -2,7 +2,7 @@ import { idNumberCheckChar } from "@jiuye/domain";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@jiuye/server";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2EServer, launchBrowser, loginAs, SCREENSHOT_DIR, startE2EServer } from "./support";
+import { type E2EServer, launchBrowser, loginAs, openPerson, SCREENSHOT_DIR, startE2EServer } from "./support";
 
 let server: E2EServer;
 let browser: Browser;
@@ -102,10 +102,7 @@ describe("journeys", () => {
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
-    await page.click("text=劳动者查询");
-    await page.fill("#search-name", "张明");
-    await page.click("button:has-text('查 询'), button:has-text('查询')");
-    await page.locator(".ant-table-row", { hasText: "张明" }).first().click();
+    await openPerson(page, "张明");
     await page.click(".ant-tabs-tab >> text=就业失业登记");
     await page.waitForSelector("[data-testid=ledger-status] >> text=无有效登记");
 
@@ -137,10 +134,7 @@ describe("journeys", () => {
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
-    await page.click("text=劳动者查询");
-    await page.fill("#search-name", "张明");
-    await page.click("button:has-text('查 询'), button:has-text('查询')");
-    await page.locator(".ant-table-row", { hasText: "张明" }).first().click();
+    await openPerson(page, "张明");
     await page.click(".ant-tabs-tab >> text=档案");
     await page.click("[data-testid=profile-edit]");
     await page.click("#profile-education");

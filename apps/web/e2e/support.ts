@@ -68,3 +68,11 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
   }
   await page.waitForSelector("[data-testid=current-user]");
 }
+
+/** Opens 劳动者查询, searches a name and opens the first matching person's drawer. */
+export async function openPerson(page: Page, name: string) {
+  await page.click("text=劳动者查询");
+  await page.fill("#search-name", name);
+  await page.click("button:has-text('查 询'), button:has-text('查询')");
+  await page.locator(".ant-table-row", { hasText: name }).first().click();
+}

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Database } from "@jiuye/db";
+import { canonicalJson } from "@jiuye/domain";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { AppError } from "../errors/catalogue.ts";
@@ -17,15 +18,6 @@ declare module "fastify" {
 }
 
 const STALE_MS = 5 * 60_000;
-
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  return `{${Object.keys(value as object)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-    .join(",")}}`;
-}
 
 /**
  * Same key + same request → the stored response (replayed); same key + different request → 422;
@@ -49,7 +41,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Kysely<Dat
       });
     }
     const hash = createHash("sha256")
-      .update(`${req.method} ${req.url}\n${canonical(req.body)}`)
+      .update(`${req.method} ${req.url}\n${canonicalJson(req.body)}`)
       .digest("hex");
     const actorId = req.actor.userId;
     const now = deps.clock();

@@ -19,16 +19,17 @@ export interface AuditEntryContent {
 
 export const GENESIS_HASH = "0".repeat(64);
 
-function canonical(value: unknown): string {
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const keys = Object.keys(value as object).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
 }
 
 /** hash_n = SHA-256(hash_{n-1} || canonical JSON of entry n). */
 export function auditHash(prevHash: string, entry: AuditEntryContent): string {
-  return createHash("sha256").update(prevHash).update("\n").update(canonical(entry)).digest("hex");
+  return createHash("sha256").update(prevHash).update("\n").update(canonicalJson(entry)).digest("hex");
 }
 
 export interface ChainBreak {
