@@ -12,9 +12,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dropServerDatabase, ensureServerDatabase } from "@jiuye/db";
+import { dropServerDatabase } from "@jiuye/db";
 import autocannon from "autocannon";
-import { BIN, jiuye, ROOT, waitFor } from "./support.ts";
+import { BIN, freshBenchEnvironment, jiuye, ROOT, waitFor } from "./support.ts";
 
 const duration = Number(process.env.BENCH_DURATION ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -40,17 +40,7 @@ async function load(title: string, path: string, headers: Record<string, string>
 }
 
 async function apiBenchmark() {
-  await dropServerDatabase(dbUrl);
-  await ensureServerDatabase(dbUrl);
-  const env = {
-    DATABASE_URL: dbUrl,
-    JIUYE_PORT: String(port),
-    JIUYE_HOST: "127.0.0.1",
-    JIUYE_LOG_LEVEL: "warn",
-    JIUYE_RATE_LIMIT_PER_MINUTE: "0",
-    JIUYE_DB_POOL_SIZE: "20",
-    JIUYE_DATA_DIR: mkdtempSync(join(tmpdir(), "jiuye-bench-")),
-  };
+  const env = await freshBenchEnvironment(dbUrl, port);
   await jiuye(["migrate"], env);
   await jiuye(["seed", "--persons", "2000"], env);
   await jiuye(

@@ -8,13 +8,10 @@
  * Options (env): BENCH_DATABASE_URL, BENCH_DURATION (s, default 30), BENCH_CONNECTIONS (50), BENCH_PERSONS (40000).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { dropServerDatabase, ensureServerDatabase, openDatabase } from "@jiuye/db";
+import { dropServerDatabase, openDatabase } from "@jiuye/db";
 import autocannon from "autocannon";
 import { sql } from "kysely";
-import { BIN, jiuye, waitFor } from "./support.ts";
+import { BIN, freshBenchEnvironment, jiuye, waitFor } from "./support.ts";
 
 const duration = Number(process.env.BENCH_DURATION ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -24,17 +21,7 @@ const port = 18_092;
 const base = `http://127.0.0.1:${port}`;
 const PASSWORD = "Bench-Worker-Pass-1";
 
-await dropServerDatabase(dbUrl);
-await ensureServerDatabase(dbUrl);
-const env = {
-  DATABASE_URL: dbUrl,
-  JIUYE_PORT: String(port),
-  JIUYE_HOST: "127.0.0.1",
-  JIUYE_LOG_LEVEL: "warn",
-  JIUYE_RATE_LIMIT_PER_MINUTE: "0",
-  JIUYE_DB_POOL_SIZE: "20",
-  JIUYE_DATA_DIR: mkdtempSync(join(tmpdir(), "jiuye-bench-")),
-};
+const env = await freshBenchEnvironment(dbUrl, port);
 const t0 = performance.now();
 await jiuye(["seed", "--persons", String(persons)], env);
 console.log(`seeded ${persons} persons in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

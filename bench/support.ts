@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { dropServerDatabase, ensureServerDatabase } from "@jiuye/db";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const BIN = join(ROOT, "apps/cli/bin/jiuye.mjs");
@@ -27,4 +30,22 @@ export async function waitFor(url: string, timeoutMs: number): Promise<number> {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timeout waiting for ${url}`);
+}
+
+/**
+ * A fresh database on the PostgreSQL server and the environment for a `jiuye serve` benchmark
+ * against it: loopback only, rate limit off (one client would trip it), quiet logs.
+ */
+export async function freshBenchEnvironment(dbUrl: string, port: number): Promise<Record<string, string>> {
+  await dropServerDatabase(dbUrl);
+  await ensureServerDatabase(dbUrl);
+  return {
+    DATABASE_URL: dbUrl,
+    JIUYE_PORT: String(port),
+    JIUYE_HOST: "127.0.0.1",
+    JIUYE_LOG_LEVEL: "warn",
+    JIUYE_RATE_LIMIT_PER_MINUTE: "0",
+    JIUYE_DB_POOL_SIZE: "20",
+    JIUYE_DATA_DIR: mkdtempSync(join(tmpdir(), "jiuye-bench-")),
+  };
 }

@@ -1,9 +1,10 @@
 import type { Database } from "@jiuye/db";
-import { createRandom, idNumberCheckChar, maskIdNumber, maskPhone, type Role } from "@jiuye/domain";
+import { createRandom, idNumberCheckChar, type Role } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import { Secret } from "otpauth";
 import type { FieldCipher } from "../lib/field-cipher.ts";
 import { hashPassword } from "../lib/passwords.ts";
+import { protectedPersonRow } from "../modules/persons/persons.protect.ts";
 
 export type Random = ReturnType<typeof createRandom>;
 
@@ -93,18 +94,7 @@ export async function insertPersons(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < people.length; i += 500) {
-    const rows = people.slice(i, i + 500).map((p) => ({
-      name: p.name,
-      id_number_enc: cipher.encrypt(p.idNumber),
-      id_number_bidx: cipher.blindIndex("id_number", p.idNumber),
-      id_number_masked: maskIdNumber(p.idNumber),
-      phone_enc: p.phone ? cipher.encrypt(p.phone) : null,
-      phone_bidx: p.phone ? cipher.blindIndex("phone", p.phone) : null,
-      phone_masked: p.phone ? maskPhone(p.phone) : null,
-      sex: p.sex,
-      birth_date: p.birthDate,
-      residence_region_code: p.residenceRegionCode,
-    }));
+    const rows = people.slice(i, i + 500).map((p) => protectedPersonRow(cipher, p));
     const inserted = await db
       .insertInto("persons")
       .values(rows)

@@ -8,7 +8,7 @@ import { type Config, loadConfig } from "../config.ts";
 import { createFieldCipher, type FieldCipher } from "../lib/field-cipher.ts";
 import { createLogger } from "../lib/logger.ts";
 import { totpCodeAt } from "../modules/auth/auth.service.ts";
-import { insertUser, newTotpSecret } from "../seed/factories.ts";
+import { createRandom, insertPersons, insertUser, newTotpSecret, syntheticIdNumber } from "../seed/factories.ts";
 
 export const TEST_PASSWORD = "Correct-Horse-42";
 const TEST_KEY = Buffer.alloc(32, 7).toString("base64");
@@ -46,6 +46,13 @@ export interface TestApp {
     session: TestSession | null,
     opts: { method: string; url: string; payload?: unknown; headers?: Record<string, string>; remoteAddress?: string },
   ): Promise<LightMyRequestResponse>;
+  /** Inserts a person with a checksum-valid ID number (default: male, 新街口街道 community). */
+  createPerson(p: {
+    birthDate: string;
+    sex?: "male" | "female";
+    residenceRegionCode?: string;
+    name?: string;
+  }): Promise<{ id: string; idNumber: string }>;
   close(): Promise<void>;
 }
 
@@ -90,6 +97,7 @@ export async function createTestApp(
     },
   });
   await app.ready();
+  const personRandom = createRandom(Math.floor(Math.random() * 1e9));
 
   const request: TestApp["request"] = (session, r) =>
     app.inject({
@@ -133,6 +141,15 @@ export async function createTestApp(
       if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
       const cookie = String(res.headers["set-cookie"]).split(";")[0]!;
       return { cookie, csrf: res.json().csrfToken, userId, role };
+    },
+    async createPerson(p) {
+      const sex = p.sex ?? "male";
+      const region = p.residenceRegionCode ?? "320102003001";
+      const idNumber = syntheticIdNumber(personRandom, region.slice(0, 6), p.birthDate, sex);
+      const [id] = await insertPersons(handle.db, cipher, [
+        { name: p.name ?? "测试", sex, birthDate: p.birthDate, idNumber, residenceRegionCode: region },
+      ]);
+      return { id: id!, idNumber };
     },
     async close() {
       await app.close();

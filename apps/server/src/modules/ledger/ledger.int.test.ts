@@ -1,24 +1,13 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRandom, insertPersons, syntheticIdNumber } from "../../seed/factories.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
 
 let t: TestApp;
 let worker: TestSession; // 新街口街道
 let other: TestSession; // 秦淮区
-const rnd = createRandom(11);
 
-async function person(birthDate: string, sex: "male" | "female" = "male", region = "320102003001"): Promise<string> {
-  const [id] = await insertPersons(t.db, t.cipher, [
-    {
-      name: "测试",
-      sex,
-      birthDate,
-      idNumber: syntheticIdNumber(rnd, region.slice(0, 6), birthDate, sex),
-      residenceRegionCode: region,
-    },
-  ]);
-  return id!;
+async function person(birthDate: string, sex: "male" | "female" = "male"): Promise<string> {
+  return (await t.createPerson({ birthDate, sex })).id;
 }
 const post = (s: TestSession, id: string, payload: object, headers?: Record<string, string>) =>
   t.request(s, { method: "POST", url: `/api/v1/persons/${id}/ledger`, payload, headers });

@@ -1,32 +1,18 @@
 import type { LedgerEventsTable, LedgerSpellsTable } from "@jiuye/db";
-import { type Selectable, sql } from "kysely";
+import { type Insertable, type Selectable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
-import { prefixPattern } from "../../lib/scope.ts";
-import type { PersonScope } from "../persons/persons.repository.ts";
+import { inPersonScope, type PersonScope } from "../persons/persons.repository.ts";
 
 /** A spell as json_agg returns it: dates as 'YYYY-MM-DD' strings. */
 export type OpenSpellRow = Selectable<LedgerSpellsTable>;
 
 export const ledgerRepository = {
-  /** The person inside the caller's scope, row-locked so that one person's events are decided one at a time. */
-  lockPersonInScope(db: Executor, scope: PersonScope, personId: string) {
-    if (scope.kind === "none") return Promise.resolve(undefined);
-    let q = db
-      .selectFrom("persons")
-      .select(["id", "birth_date", "sex", "retirement_category", "death_date", "residence_region_code"])
-      .where("id", "=", personId);
-    if (scope.kind === "region") q = q.where("residence_region_code", "like", prefixPattern(scope.prefix));
-    else q = q.where("id", "=", scope.personId);
-    return q.forUpdate().executeTakeFirst();
-  },
-
   /**
    * The person (row-locked) together with their open spells, in one round trip: every ledger
    * write starts here.
    */
   lockPersonWithOpenSpells(db: Executor, scope: PersonScope, personId: string) {
-    if (scope.kind === "none") return Promise.resolve(undefined);
-    let q = db
+    return db
       .selectFrom("persons")
       .select([
         "persons.id",
@@ -41,10 +27,10 @@ export const ledgerRepository = {
           "open_spells",
         ),
       ])
-      .where("persons.id", "=", personId);
-    if (scope.kind === "region") q = q.where("persons.residence_region_code", "like", prefixPattern(scope.prefix));
-    else q = q.where("persons.id", "=", scope.personId);
-    return q.forUpdate().executeTakeFirst();
+      .where("persons.id", "=", personId)
+      .where(inPersonScope(scope))
+      .forUpdate()
+      .executeTakeFirst();
   },
 
   /** A start event and the spell it opens, in one statement. */
@@ -80,11 +66,12 @@ export const ledgerRepository = {
   },
 
   findPersonInScope(db: Executor, scope: PersonScope, personId: string) {
-    if (scope.kind === "none") return Promise.resolve(undefined);
-    let q = db.selectFrom("persons").select(["id"]).where("id", "=", personId);
-    if (scope.kind === "region") q = q.where("residence_region_code", "like", prefixPattern(scope.prefix));
-    else q = q.where("id", "=", scope.personId);
-    return q.executeTakeFirst();
+    return db
+      .selectFrom("persons")
+      .select(["id"])
+      .where("persons.id", "=", personId)
+      .where(inPersonScope(scope))
+      .executeTakeFirst();
   },
 
   openSpells(db: Executor, personId: string) {
@@ -130,27 +117,7 @@ export const ledgerRepository = {
     return db.selectFrom("ledger_spells").selectAll().where("id", "=", spellId).executeTakeFirst();
   },
 
-  insertEvent(
-    db: Executor,
-    e: {
-      person_id: string;
-      province_code: string;
-      type: string;
-      event_date: string;
-      region_code: string;
-      employment_form?: string | null;
-      employer_name?: string | null;
-      employer_credit_code?: string | null;
-      contract_type?: string | null;
-      contract_end?: string | null;
-      reason?: string | null;
-      spell_id: string;
-      corrects_event_id?: string | null;
-      note?: string | null;
-      recorded_by: string;
-      recorded_at: Date;
-    },
-  ) {
+  insertEvent(db: Executor, e: Insertable<LedgerEventsTable>) {
     return db.insertInto("ledger_events").values(e).returningAll().executeTakeFirstOrThrow();
   },
 

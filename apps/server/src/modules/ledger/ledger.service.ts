@@ -123,7 +123,7 @@ export function createLedgerService(deps: { db: Kysely<Database>; audit: AuditSe
       try {
         return await db.transaction().execute(async (trx) => {
           if (body.type === "correction") {
-            const person = await repo.lockPersonInScope(trx, personScopeOf(actor), personId);
+            const person = await repo.lockPersonWithOpenSpells(trx, personScopeOf(actor), personId);
             if (!person) throw new AppError("NOT_FOUND");
             const event = await applyCorrection(trx, actor, person, body, now);
             await audit.record(trx, ctx, {

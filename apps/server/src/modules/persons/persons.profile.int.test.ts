@@ -1,21 +1,16 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRandom, insertPersons, syntheticIdNumber } from "../../seed/factories.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
 
 let t: TestApp;
 let worker: TestSession;
 let other: TestSession;
-const rnd = createRandom(5);
 const idNumbers = new Map<string, string>();
 
 async function person(birthDate: string, sex: "male" | "female"): Promise<string> {
-  const idNumber = syntheticIdNumber(rnd, "320102", birthDate, sex);
-  const [id] = await insertPersons(t.db, t.cipher, [
-    { name: "档案测试", sex, birthDate, idNumber, residenceRegionCode: "320102003001" },
-  ]);
-  idNumbers.set(id!, idNumber);
-  return id!;
+  const { id, idNumber } = await t.createPerson({ birthDate, sex, name: "档案测试" });
+  idNumbers.set(id, idNumber);
+  return id;
 }
 
 beforeAll(async () => {

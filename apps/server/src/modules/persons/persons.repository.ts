@@ -1,3 +1,5 @@
+import type { Database, PersonsTable } from "@jiuye/db";
+import { type ExpressionBuilder, type Insertable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { prefixPattern } from "../../lib/scope.ts";
 
@@ -27,18 +29,29 @@ const COLUMNS = [
   "regions.name as region_name",
 ] as const;
 
+/**
+ * The caller's person scope as a WHERE condition on `persons` — the one place it is written; every
+ * query over people (here and in the ledger) applies it.
+ */
+export function inPersonScope(scope: PersonScope) {
+  return (eb: ExpressionBuilder<Database, "persons">) =>
+    scope.kind === "region"
+      ? eb("persons.residence_region_code", "like", prefixPattern(scope.prefix))
+      : scope.kind === "self"
+        ? eb("persons.id", "=", scope.personId)
+        : sql<boolean>`false`;
+}
+
 function scoped(db: Executor, scope: PersonScope) {
-  let q = db.selectFrom("persons").leftJoin("regions", "regions.code", "persons.residence_region_code");
-  if (scope.kind === "region") q = q.where("persons.residence_region_code", "like", prefixPattern(scope.prefix));
-  else if (scope.kind === "self") q = q.where("persons.id", "=", scope.personId);
-  else q = q.where(() => "false" as any);
-  return q;
+  return db
+    .selectFrom("persons")
+    .leftJoin("regions", "regions.code", "persons.residence_region_code")
+    .where(inPersonScope(scope));
 }
 
 /** 劳动者: every query carries the caller's scope; nothing here returns a row outside it. */
 export const personsRepository = {
   async search(db: Executor, scope: PersonScope, f: PersonFilter, page: number, pageSize: number) {
-    if (scope.kind === "none") return { rows: [], total: 0 };
     let q = scoped(db, scope);
     if (f.nameContains) q = q.where("persons.name", "like", `%${f.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
     if (f.idNumberBidx) q = q.where("persons.id_number_bidx", "=", f.idNumberBidx);
@@ -69,33 +82,17 @@ export const personsRepository = {
   },
 
   findById(db: Executor, scope: PersonScope, id: string) {
-    if (scope.kind === "none") return Promise.resolve(undefined);
     return scoped(db, scope).select(COLUMNS).where("persons.id", "=", id).executeTakeFirst();
   },
 
   findSecretFields(db: Executor, scope: PersonScope, id: string) {
-    if (scope.kind === "none") return Promise.resolve(undefined);
     return scoped(db, scope)
       .select(["persons.id", "persons.id_number_enc", "persons.phone_enc"])
       .where("persons.id", "=", id)
       .executeTakeFirst();
   },
 
-  insert(
-    db: Executor,
-    p: {
-      name: string;
-      id_number_enc: string;
-      id_number_bidx: string;
-      id_number_masked: string;
-      phone_enc: string | null;
-      phone_bidx: string | null;
-      phone_masked: string | null;
-      sex: string;
-      birth_date: string;
-      residence_region_code: string;
-    },
-  ) {
+  insert(db: Executor, p: Insertable<PersonsTable>) {
     return db.insertInto("persons").values(p).returning("id").executeTakeFirstOrThrow();
   },
 

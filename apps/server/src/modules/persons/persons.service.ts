@@ -1,5 +1,5 @@
 import type { Database } from "@jiuye/db";
-import { checkIdNumber, maskIdNumber, maskPhone, scopeCovers, shanghaiDate } from "@jiuye/domain";
+import { checkIdNumber, scopeCovers, shanghaiDate } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
@@ -10,6 +10,7 @@ import type { AuditService } from "../audit/audit.service.ts";
 import { personScopeOf } from "./persons.policy.ts";
 import { presentPerson } from "./persons.presenter.ts";
 import { presentAttribute, protectCertificateNumber } from "./persons.profile.ts";
+import { idNumberIndex, phoneIndex, protectedPersonRow } from "./persons.protect.ts";
 import { personsRepository as repo } from "./persons.repository.ts";
 
 export type PersonsService = ReturnType<typeof createPersonsService>;
@@ -43,8 +44,8 @@ export function createPersonsService(deps: PersonsDeps) {
       const scope = personScopeOf(actor);
       const filter = {
         nameContains: query.q || undefined,
-        idNumberBidx: query.idNumber ? cipher.blindIndex("id_number", query.idNumber.toUpperCase()) : undefined,
-        phoneBidx: query.phone ? cipher.blindIndex("phone", query.phone) : undefined,
+        idNumberBidx: query.idNumber ? idNumberIndex(cipher, query.idNumber) : undefined,
+        phoneBidx: query.phone ? phoneIndex(cipher, query.phone) : undefined,
         regionPrefix: query.regionCode,
         keyGroup: query.keyGroup,
       };
@@ -102,18 +103,10 @@ export function createPersonsService(deps: PersonsDeps) {
       const idNumber = check.normalized;
       try {
         return await db.transaction().execute(async (trx) => {
-          const { id } = await repo.insert(trx, {
-            name: input.name,
-            id_number_enc: cipher.encrypt(idNumber),
-            id_number_bidx: cipher.blindIndex("id_number", idNumber),
-            id_number_masked: maskIdNumber(idNumber),
-            phone_enc: input.phone ? cipher.encrypt(input.phone) : null,
-            phone_bidx: input.phone ? cipher.blindIndex("phone", input.phone) : null,
-            phone_masked: input.phone ? maskPhone(input.phone) : null,
-            sex: check.sex!,
-            birth_date: check.birthDate!,
-            residence_region_code: input.residenceRegionCode,
-          });
+          const { id } = await repo.insert(
+            trx,
+            protectedPersonRow(cipher, { ...input, idNumber, sex: check.sex!, birthDate: check.birthDate! }),
+          );
           await audit.record(trx, ctx, {
             action: "person.create",
             subjectType: "person",
