@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "
 import * as foundation from "../migrations/20261128170000_foundation.ts";
 import * as ledger from "../migrations/20261128190000_ledger.ts";
 import * as personProfile from "../migrations/20261128200000_person_profile.ts";
+import * as registries from "../migrations/20261129090000_registries.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
   "20261128170000_foundation": foundation,
   "20261128190000_ledger": ledger,
   "20261128200000_person_profile": personProfile,
+  "20261129090000_registries": registries,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -17,6 +17,7 @@ export interface UsersTable {
   role: string;
   region_code: string | null;
   person_id: string | null;
+  employer_id: Generated<string | null>;
   password_hash: string;
   must_change_password: Generated<boolean>;
   totp_secret_enc: string | null;
@@ -54,6 +55,8 @@ export interface AuditLogTable {
   outcome: string;
   request_id: string | null;
   detail: Record<string, unknown> | null;
+  /** Province of the acting user's scope (null for installation-wide staff): partitioning key. */
+  province_code: string | null;
 }
 
 /** The hash chain over audit rows, in sealing (commit) order. */
@@ -78,6 +81,8 @@ export interface PersonsTable {
   sex: string;
   birth_date: string;
   residence_region_code: string;
+  /** First two digits of residence_region_code (checked): the partitioning key. */
+  province_code: string;
   retirement_category: string | null;
   death_date: string | null;
   education: string | null;
@@ -144,6 +149,8 @@ export interface PersonAttributesTable {
   details: Record<string, unknown>;
   source: string;
   source_system: string | null;
+  source_record_id: string | null;
+  source_date: string | null;
   verified_by: string | null;
   valid_from: string | null;
   valid_to: string | null;
@@ -151,7 +158,139 @@ export interface PersonAttributesTable {
   recorded_at: Timestamp;
 }
 
+/** GB/T 4754-2017 industries: 门类 (sections, one letter) and 大类 (divisions, two digits). */
+export interface IndustriesTable {
+  code: string;
+  section: string;
+  name: string;
+  level: string;
+  version: Generated<string>;
+}
+
+/** 用人单位 registry. */
+export interface EmployersTable {
+  id: Generated<string>;
+  province_code: string;
+  credit_code: string;
+  credit_code_override: Generated<boolean>;
+  credit_code_override_reason: string | null;
+  name: string;
+  industry_code: string;
+  ownership: string;
+  size_class: string | null;
+  region_code: string;
+  address: string | null;
+  contact_name: string | null;
+  contact_phone_enc: string | null;
+  contact_phone_masked: string | null;
+  headcount: number | null;
+  insured_headcount: number | null;
+  headcount_as_of: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** 家庭 */
+export interface HouseholdsTable {
+  id: Generated<string>;
+  province_code: string;
+  region_code: string;
+  address: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface HouseholdMembersTable {
+  id: Generated<string>;
+  household_id: string;
+  person_id: string;
+  relation: string;
+  joined_on: string;
+  left_on: string | null;
+}
+
+/** Columns every record imported from another system carries. */
+interface SourcedColumns {
+  id: Generated<string>;
+  province_code: string;
+  person_id: string;
+  source_system: string;
+  source_record_id: string;
+  source_date: string;
+  imported_at: Timestamp;
+}
+
+/** 参保记录 from the social-insurance system. */
+export interface InsuranceSpellsTable extends SourcedColumns {
+  employer_credit_code: string | null;
+  fund: string;
+  from_month: string;
+  to_month: string | null;
+  base_fen: string | number | null;
+}
+
+/** 失业保险金 claims from the unemployment-insurance system. */
+export interface BenefitClaimsTable extends SourcedColumns {
+  claim_date: string;
+  from_month: string;
+  to_month: string | null;
+  months_entitled: number;
+  monthly_amount_fen: string | number;
+  status: string;
+}
+
+/** 职业资格/技能等级证书 */
+export interface SkillCertificatesTable extends SourcedColumns {
+  kind: string;
+  name: string;
+  level: number | null;
+  certificate_no_masked: string | null;
+  issued_on: string;
+  issuer: string | null;
+}
+
+export interface ImportJobsTable {
+  id: Generated<string>;
+  province_code: string | null;
+  kind: string;
+  file_name: string;
+  file_sha256: string;
+  format: string;
+  mode: string;
+  status: string;
+  scope_region_code: string | null;
+  total_rows: Generated<number>;
+  accepted_rows: Generated<number>;
+  rejected_rows: Generated<number>;
+  committed_rows: Generated<number>;
+  error: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** A staged roster row: the protected (encrypted/masked) payload, masked display values, errors. */
+export interface ImportRowsTable {
+  job_id: string;
+  row_no: number;
+  status: string;
+  payload: unknown;
+  display: unknown;
+  errors: unknown;
+}
+
 export interface Database {
+  industries: IndustriesTable;
+  employers: EmployersTable;
+  households: HouseholdsTable;
+  household_members: HouseholdMembersTable;
+  insurance_spells: InsuranceSpellsTable;
+  benefit_claims: BenefitClaimsTable;
+  skill_certificates: SkillCertificatesTable;
+  import_jobs: ImportJobsTable;
+  import_rows: ImportRowsTable;
   regions: RegionsTable;
   users: UsersTable;
   sessions: SessionsTable;

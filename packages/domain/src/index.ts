@@ -3,6 +3,8 @@ export * from "./auth/password-policy.ts";
 export * from "./auth/roles.ts";
 export * from "./auth/session-policy.ts";
 export * from "./checks/checks.ts";
+export * from "./employers/industries.ts";
+export * from "./households/households.ts";
 export * from "./identifiers/credit-code.ts";
 export * from "./identifiers/id-number.ts";
 export * from "./ledger/ledger-rules.ts";

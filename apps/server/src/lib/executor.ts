@@ -10,6 +10,8 @@ export interface RequestContext {
   actorRole: string | null;
   ip: string | null;
   requestId: string | null;
+  /** Province of the actor's region scope, carried onto audit rows (partitioning key). */
+  provinceCode?: string | null;
 }
 
 export type Clock = () => Date;

@@ -31,6 +31,7 @@ export function contextOf(req: FastifyRequest): RequestContext {
     actorRole: req.actor?.role ?? null,
     ip: req.ip ?? null,
     requestId: req.id,
+    provinceCode: req.actor?.regionCode?.slice(0, 2) ?? null,
   };
 }
 

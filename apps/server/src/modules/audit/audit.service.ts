@@ -86,6 +86,7 @@ export function createAuditService(deps: { clock: Clock }) {
         outcome: event.outcome ?? "ok",
         request_id: ctx.requestId,
         detail: event.detail ?? null,
+        province_code: ctx.provinceCode ?? null,
       });
     },
 

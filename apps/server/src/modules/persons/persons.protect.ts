@@ -34,5 +34,6 @@ export function protectedPersonRow(
     sex: p.sex,
     birth_date: p.birthDate,
     residence_region_code: p.residenceRegionCode,
+    province_code: p.residenceRegionCode.slice(0, 2),
   };
 }
