@@ -31,6 +31,8 @@ import { createAuditService } from "./modules/audit/audit.service.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { checksRoutes } from "./modules/checks/checks.routes.ts";
+import { employersRoutes } from "./modules/employers/employers.routes.ts";
+import { createEmployersService } from "./modules/employers/employers.service.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { createLedgerService } from "./modules/ledger/ledger.service.ts";
 import { overviewRoutes } from "./modules/overview/overview.routes.ts";
@@ -106,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const persons = createPersonsService({ db, audit, cipher, clock, revealPurposes: config.revealPurposes });
   const overview = createOverviewService({ db, clock });
   const ledger = createLedgerService({ db, audit, clock });
+  const employers = createEmployersService({ db, audit, cipher, clock });
 
   registerErrorHandling(app);
   // Shutdown drain: once `beginDrain()` is called, new requests are answered 503 + Retry-After with
@@ -176,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(overviewRoutes(overview));
       await v1.register(checksRoutes({ db, clock }));
       await v1.register(ledgerRoutes(ledger));
+      await v1.register(employersRoutes({ employers }));
     },
     { prefix: "/api/v1" },
   );

@@ -19,6 +19,7 @@ export const MeSchema = z
     regionCode: z.string().nullable(),
     regionName: z.string().nullable(),
     personId: z.string().nullable(),
+    employerId: z.string().nullable(),
     totpEnabled: z.boolean(),
     totpRequired: z.boolean(),
     mustChangePassword: z.boolean(),

@@ -9,6 +9,8 @@ export interface Actor {
   /** Region scope (prefix) for staff; null = the whole installation (admin, auditor only). */
   regionCode: string | null;
   personId: string | null;
+  /** The organisation an employer account acts for. */
+  employerId: string | null;
   sessionId: string;
   csrfToken: string;
   totpEnabled: boolean;

@@ -3,7 +3,14 @@ import { importRegions, loadChinaDivision } from "@jiuye/db";
 import { createRandom } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import type { FieldCipher } from "../lib/field-cipher.ts";
-import { insertPersons, insertUser, syntheticIdNumber, syntheticPerson } from "./factories.ts";
+import {
+  insertEmployers,
+  insertPersons,
+  insertUser,
+  syntheticEmployer,
+  syntheticIdNumber,
+  syntheticPerson,
+} from "./factories.ts";
 
 /** 南京市: the demo prefecture-level city, with its real districts, streets and communities. */
 export const DEMO_CITY = { code: "3201", name: "南京市" } as const;
@@ -101,6 +108,7 @@ export async function seedDemoCity(
   cipher: FieldCipher,
   options: {
     persons?: number;
+    employers?: number;
     regionsOnlyDemoCity?: boolean;
     onProgress?: (step: string, done: number, total: number) => void;
   } = {},
@@ -126,6 +134,17 @@ export async function seedDemoCity(
   people.unshift(self);
   const ids = await insertPersons(db, cipher, people);
   options.onProgress?.("劳动者", ids.length, people.length);
+  const streets = await db
+    .selectFrom("regions")
+    .select("code")
+    .where("level", "=", 4)
+    .where("code", "like", `${DEMO_CITY.code}%`)
+    .orderBy("code")
+    .execute();
+  const demoEmployer = { ...syntheticEmployer(rnd, "320102003"), name: "南京示例科技有限公司", industryCode: "65" };
+  const others = Array.from({ length: options.employers ?? 300 }, () => syntheticEmployer(rnd, rnd.pick(streets).code));
+  const employerIds = await insertEmployers(db, [demoEmployer, ...others], "2026-09-30");
+  options.onProgress?.("用人单位", employerIds.length, others.length + 1);
   for (const a of DEMO_ACCOUNTS) {
     await insertUser(db, cipher, {
       username: a.username,
@@ -133,6 +152,7 @@ export async function seedDemoCity(
       role: a.role as never,
       regionCode: a.regionCode,
       personId: a.role === "individual" ? ids[0] : null,
+      employerId: a.role === "employer" ? employerIds[0] : null,
       password: DEMO_PASSWORD,
       totpSecret: a.totpSecret,
     });

@@ -1,5 +1,5 @@
 import type { Database } from "@jiuye/db";
-import { createRandom, idNumberCheckChar, type Role } from "@jiuye/domain";
+import { createRandom, creditCodeCheckChar, GB4754_SECTIONS, idNumberCheckChar, type Role } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import { Secret } from "otpauth";
 import type { FieldCipher } from "../lib/field-cipher.ts";
@@ -14,6 +14,7 @@ export interface UserSpec {
   role: Role;
   regionCode?: string | null;
   personId?: string | null;
+  employerId?: string | null;
   password: string;
   /** Enrol a TOTP secret (base32); admin and auditor need one to work. */
   totpSecret?: string;
@@ -30,6 +31,7 @@ export async function insertUser(db: Kysely<Database>, cipher: FieldCipher, spec
       role: spec.role,
       region_code: spec.regionCode ?? null,
       person_id: spec.personId ?? null,
+      employer_id: spec.employerId ?? null,
       password_hash: await hashPassword(spec.password),
       must_change_password: spec.mustChangePassword ?? false,
       totp_secret_enc: spec.totpSecret ? cipher.encrypt(spec.totpSecret) : null,
@@ -99,6 +101,70 @@ export async function insertPersons(
       .insertInto("persons")
       .values(rows)
       .onConflict((oc) => oc.column("id_number_bidx").doNothing())
+      .returning("id")
+      .execute();
+    ids.push(...inserted.map((r) => r.id));
+  }
+  return ids;
+}
+
+const CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const DIVISIONS = GB4754_SECTIONS.filter((s) => s.code !== "S" && s.code !== "T").flatMap((s) =>
+  s.divisions.map(([code]) => code),
+);
+const TRADE = ["科技", "商贸", "物流", "建设", "餐饮管理", "制造", "信息技术", "食品", "服饰", "医疗器械", "文化传媒", "物业管理"];
+const BRAND = ["金陵", "钟山", "玄武", "秦淮", "栖霞", "紫金", "长江", "扬子", "石城", "雨花", "鼓楼", "江宁", "明城", "六朝"];
+
+/** A checksum-valid 统一社会信用代码 for an enterprise (9 1) registered in `areaCode` (6 digits). */
+export function syntheticCreditCode(rnd: Random, areaCode: string): string {
+  let org = "";
+  for (let i = 0; i < 9; i++) org += CREDIT_CHARS[rnd.int(0, i < 8 ? 9 : CREDIT_CHARS.length - 1)];
+  const first17 = `91${areaCode}${org}`;
+  return first17 + creditCodeCheckChar(first17);
+}
+
+/** A synthetic 用人单位 with a plausible name, industry and size. */
+export function syntheticEmployer(rnd: Random, regionCode: string) {
+  const headcount = rnd.pick([3, 8, 15, 30, 60, 120, 300, 800, 2500]);
+  return {
+    creditCode: syntheticCreditCode(rnd, regionCode.slice(0, 6)),
+    name: `南京${rnd.pick(BRAND)}${rnd.pick(TRADE)}有限公司`,
+    industryCode: rnd.pick(DIVISIONS),
+    ownership: rnd.pick(["private", "private", "private", "joint_stock", "state_owned", "foreign", "collective"]),
+    sizeClass: headcount >= 1000 ? "large" : headcount >= 300 ? "medium" : headcount >= 20 ? "small" : "micro",
+    regionCode,
+    headcount,
+    insuredHeadcount: Math.round(headcount * (0.6 + rnd.next() * 0.4)),
+  };
+}
+
+/** Inserts employers directly (seeds and benchmarks); duplicates by credit code are skipped. */
+export async function insertEmployers(
+  db: Kysely<Database>,
+  employers: Array<ReturnType<typeof syntheticEmployer> & { name: string }>,
+  asOf: string,
+): Promise<string[]> {
+  const ids: string[] = [];
+  const now = new Date();
+  for (let i = 0; i < employers.length; i += 500) {
+    const rows = employers.slice(i, i + 500).map((e) => ({
+      province_code: e.regionCode.slice(0, 2),
+      credit_code: e.creditCode,
+      name: e.name,
+      industry_code: e.industryCode,
+      ownership: e.ownership,
+      size_class: e.sizeClass,
+      region_code: e.regionCode,
+      headcount: e.headcount,
+      insured_headcount: e.insuredHeadcount,
+      headcount_as_of: asOf,
+      created_at: now,
+      updated_at: now,
+    }));
+    const inserted = await db
+      .insertInto("employers")
+      .values(rows)
+      .onConflict((oc) => oc.column("credit_code").doNothing())
       .returning("id")
       .execute();
     ids.push(...inserted.map((r) => r.id));

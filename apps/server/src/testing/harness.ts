@@ -41,7 +41,10 @@ export interface TestApp {
   /** Responses or log lines that carried an unmasked ID number or phone. */
   maskingViolations: string[];
   /** Creates an account (with TOTP where the role needs it) and signs it in. */
-  signIn(role: Role, opts?: { regionCode?: string | null; personId?: string; username?: string }): Promise<TestSession>;
+  signIn(
+    role: Role,
+    opts?: { regionCode?: string | null; personId?: string; employerId?: string; username?: string },
+  ): Promise<TestSession>;
   request(
     session: TestSession | null,
     opts: { method: string; url: string; payload?: unknown; headers?: Record<string, string>; remoteAddress?: string },
@@ -129,6 +132,7 @@ export async function createTestApp(
         role,
         regionCode: o.regionCode === undefined ? (staff ? "3201" : null) : o.regionCode,
         personId: o.personId ?? null,
+        employerId: o.employerId ?? null,
         password: TEST_PASSWORD,
         totpSecret: totp,
       });

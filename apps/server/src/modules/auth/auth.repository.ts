@@ -73,6 +73,7 @@ export const authRepository = {
         "users.role",
         "users.region_code",
         "users.person_id",
+        "users.employer_id",
         "users.totp_enabled",
         "users.must_change_password",
         "users.disabled",
