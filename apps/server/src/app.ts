@@ -33,6 +33,8 @@ import { createAuthService } from "./modules/auth/auth.service.ts";
 import { checksRoutes } from "./modules/checks/checks.routes.ts";
 import { employersRoutes } from "./modules/employers/employers.routes.ts";
 import { createEmployersService } from "./modules/employers/employers.service.ts";
+import { householdsRoutes } from "./modules/households/households.routes.ts";
+import { createHouseholdsService } from "./modules/households/households.service.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { createLedgerService } from "./modules/ledger/ledger.service.ts";
 import { overviewRoutes } from "./modules/overview/overview.routes.ts";
@@ -109,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const overview = createOverviewService({ db, clock });
   const ledger = createLedgerService({ db, audit, clock });
   const employers = createEmployersService({ db, audit, cipher, clock });
+  const households = createHouseholdsService({ db, audit, clock });
 
   registerErrorHandling(app);
   // Shutdown drain: once `beginDrain()` is called, new requests are answered 503 + Retry-After with
@@ -180,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(checksRoutes({ db, clock }));
       await v1.register(ledgerRoutes(ledger));
       await v1.register(employersRoutes({ employers }));
+      await v1.register(householdsRoutes({ households }));
     },
     { prefix: "/api/v1" },
   );

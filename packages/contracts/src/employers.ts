@@ -15,7 +15,10 @@ const OWNERSHIP = [
   "other",
 ] as const;
 const SIZE = ["large", "medium", "small", "micro"] as const;
-const Mobile = z.string().trim().regex(/^1[3-9]\d{9}$/, { message: "联系电话应为11位手机号码" });
+const Mobile = z
+  .string()
+  .trim()
+  .regex(/^1[3-9]\d{9}$/, { message: "联系电话应为11位手机号码" });
 const DateOnly = z.iso.date({ message: "日期格式应为 YYYY-MM-DD" });
 const Count = z.number().int().min(0, { message: "人数不能为负数" }).max(10_000_000);
 
@@ -70,7 +73,10 @@ export const CreateEmployerBodySchema = z.strictObject({
   /** An audited exception for a real legacy code that fails the GB 32100 checksum. */
   creditCodeOverrideReason: z.string().trim().min(4, "请说明例外原因（至少4个字）").max(200).optional(),
   name: z.string().trim().min(2, "请输入单位名称").max(200, "单位名称不超过200个字符"),
-  industryCode: z.string().trim().regex(/^\d{2}$/, { message: "行业应为 GB/T 4754-2017 大类两位代码" }),
+  industryCode: z
+    .string()
+    .trim()
+    .regex(/^\d{2}$/, { message: "行业应为 GB/T 4754-2017 大类两位代码" }),
   ownership: z.enum(OWNERSHIP, { message: "单位类型不正确" }),
   sizeClass: z.enum(SIZE, { message: "企业规模应为大型、中型、小型或微型" }).optional(),
   regionCode: RegionCodeSchema,

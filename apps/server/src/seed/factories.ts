@@ -112,8 +112,36 @@ const CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const DIVISIONS = GB4754_SECTIONS.filter((s) => s.code !== "S" && s.code !== "T").flatMap((s) =>
   s.divisions.map(([code]) => code),
 );
-const TRADE = ["科技", "商贸", "物流", "建设", "餐饮管理", "制造", "信息技术", "食品", "服饰", "医疗器械", "文化传媒", "物业管理"];
-const BRAND = ["金陵", "钟山", "玄武", "秦淮", "栖霞", "紫金", "长江", "扬子", "石城", "雨花", "鼓楼", "江宁", "明城", "六朝"];
+const TRADE = [
+  "科技",
+  "商贸",
+  "物流",
+  "建设",
+  "餐饮管理",
+  "制造",
+  "信息技术",
+  "食品",
+  "服饰",
+  "医疗器械",
+  "文化传媒",
+  "物业管理",
+];
+const BRAND = [
+  "金陵",
+  "钟山",
+  "玄武",
+  "秦淮",
+  "栖霞",
+  "紫金",
+  "长江",
+  "扬子",
+  "石城",
+  "雨花",
+  "鼓楼",
+  "江宁",
+  "明城",
+  "六朝",
+];
 
 /** A checksum-valid 统一社会信用代码 for an enterprise (9 1) registered in `areaCode` (6 digits). */
 export function syntheticCreditCode(rnd: Random, areaCode: string): string {
