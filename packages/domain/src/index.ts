@@ -11,5 +11,7 @@ export * from "./ledger/ledger-rules.ts";
 export * from "./privacy/mask.ts";
 export * from "./regions/region-scope.ts";
 export * from "./retirement/statutory-retirement.ts";
+export * from "./rosters/cells.ts";
+export * from "./rosters/person-roster.ts";
 export * from "./seed/prng.ts";
 export * from "./time.ts";

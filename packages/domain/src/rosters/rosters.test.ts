@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { idNumberCheckChar } from "../identifiers/id-number.ts";
+import { neutraliseFormula, normaliseCell } from "./cells.ts";
+import { mapRosterHeaders, PERSON_ROSTER_COLUMNS, validatePersonRosterRow } from "./person-roster.ts";
+
+const id = (first17: string) => first17 + idNumberCheckChar(first17);
+const ctx = {
+  today: "2026-11-28",
+  regionKnown: (c: string) => ["320102003", "320102003001", "320104001", "320102", "32"].includes(c),
+  regionInScope: (c: string) => c.startsWith("320102"),
+};
+const row = (over: Record<string, string> = {}) => ({
+  name: "张三",
+  idNumber: id("32010219900101001"),
+  phone: "13800001111",
+  residenceRegionCode: "320102003001",
+  education: "大学本科",
+  hukouType: "城镇",
+  hukouRegionCode: "320102",
+  ...over,
+});
+
+describe("spreadsheet cells", () => {
+  it.each([
+    ["=1+2", "'=1+2"],
+    ["+8613800001111", "'+8613800001111"],
+    ["-5", "'-5"],
+    ["@SUM(A1)", "'@SUM(A1)"],
+    ["\tcmd", "'\tcmd"],
+    ["\rcmd", "'\rcmd"],
+    ["张三", "张三"],
+    ["1+1", "1+1"],
+    ["", ""],
+  ])("neutralises %j as %j", (input, out) => {
+    expect(neutraliseFormula(input)).toBe(out);
+  });
+  it("turns full-width digits and letters half-width and trims ideographic and zero-width spaces", () => {
+    expect(normaliseCell("\u3000３２０１０２１９９００１０１００１Ｘ\u200B ")).toBe("32010219900101001X");
+  });
+});
+
+describe("person roster rows", () => {
+  it("accepts a valid row, deriving sex and birth date from the ID number and mapping labels to codes", () => {
+    const r = validatePersonRosterRow(row(), ctx);
+    expect(r).toMatchObject({
+      ok: true,
+      value: { sex: "male", birthDate: "1990-01-01", education: "bachelor", hukouType: "urban", phone: "13800001111" },
+    });
+  });
+
+  it("converts a 15-digit legacy number with a warning", () => {
+    const r = validatePersonRosterRow(row({ idNumber: "320102900101001" }), ctx);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.value.idNumber).toBe(id("32010219900101001"));
+      expect(r.warnings.map((w) => w.code)).toContain("ID_NUMBER_LEGACY_CONVERTED");
+    }
+  });
+
+  it.each([
+    [
+      {
+        idNumber: `${id("32010219900101001").slice(0, 17)}0`.replace(
+          /0$/,
+          id("32010219900101001")[17] === "0" ? "1" : "0",
+        ),
+      },
+      "公民身份号码",
+    ],
+    [{ idNumber: id("32010219900230001") }, "公民身份号码"],
+    [{ name: "" }, "姓名"],
+    [{ phone: "12345" }, "手机号码"],
+    [{ residenceRegionCode: "320104001" }, "常住地区划代码"],
+    [{ residenceRegionCode: "999999999" }, "常住地区划代码"],
+    [{ education: "大专以上" }, "学历"],
+    [{ hukouType: "非农" }, "户籍类型"],
+  ])("rejects %j naming the column %s in Chinese", (over, column) => {
+    const r = validatePersonRosterRow(row(over), ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.map((e) => e.column)).toContain(column);
+      expect(r.errors[0]!.message).toMatch(/[\u4e00-\u9fa5]/);
+    }
+  });
+
+  it("names the required headers a sheet is missing and ignores extra ones", () => {
+    const ok = mapRosterHeaders(["序号", "*姓名", "公民身份号码", "常住地区划代码"], PERSON_ROSTER_COLUMNS);
+    expect(ok).toEqual({ ok: true, index: { name: 1, idNumber: 2, residenceRegionCode: 3 } });
+    const bad = mapRosterHeaders(["姓名", "身份证"], PERSON_ROSTER_COLUMNS);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map((e) => e.column)).toEqual(["公民身份号码", "常住地区划代码"]);
+  });
+});
