@@ -35,6 +35,8 @@ import { employersRoutes } from "./modules/employers/employers.routes.ts";
 import { createEmployersService } from "./modules/employers/employers.service.ts";
 import { householdsRoutes } from "./modules/households/households.routes.ts";
 import { createHouseholdsService } from "./modules/households/households.service.ts";
+import { importsRoutes } from "./modules/imports/imports.routes.ts";
+import { createImportsService } from "./modules/imports/imports.service.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { createLedgerService } from "./modules/ledger/ledger.service.ts";
 import { overviewRoutes } from "./modules/overview/overview.routes.ts";
@@ -112,11 +114,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ledger = createLedgerService({ db, audit, clock });
   const employers = createEmployersService({ db, audit, cipher, clock });
   const households = createHouseholdsService({ db, audit, clock });
+  const imports = createImportsService({
+    db,
+    audit,
+    cipher,
+    clock,
+    dataDir: config.dataDir,
+    maxUnzippedBytes: config.importMaxUnzippedBytes,
+    onError: (jobId, e) => app.log.error({ err: e, jobId }, "import job failed"),
+  });
 
   registerErrorHandling(app);
   // Shutdown drain: once `beginDrain()` is called, new requests are answered 503 + Retry-After with
   // `Connection: close` (not reset), while requests already running finish normally.
   let draining = false;
+  app.decorate("imports", imports);
   app.decorate("beginDrain", () => {
     draining = true;
   });
@@ -184,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(ledgerRoutes(ledger));
       await v1.register(employersRoutes({ employers }));
       await v1.register(householdsRoutes({ households }));
+      await v1.register(importsRoutes({ imports, dataDir: config.dataDir, maxBytes: config.importMaxBytes, clock }));
     },
     { prefix: "/api/v1" },
   );

@@ -41,6 +41,16 @@ const EnvSchema = z.object({
   JIUYE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   JIUYE_WEB_DIST: z.string().optional(),
   JIUYE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  JIUYE_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(200 * 1024 * 1024),
+  JIUYE_IMPORT_MAX_UNZIPPED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024 * 1024),
 });
 
 export interface Config {
@@ -61,6 +71,9 @@ export interface Config {
   dbPoolSize: number;
   webDist?: string;
   shutdownGraceMs: number;
+  /** Roster upload limit, and the largest total a .xlsx (a zip) may expand to. */
+  importMaxBytes: number;
+  importMaxUnzippedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dbPoolSize: e.JIUYE_DB_POOL_SIZE,
     webDist: e.JIUYE_WEB_DIST,
     shutdownGraceMs: e.JIUYE_SHUTDOWN_GRACE_MS,
+    importMaxBytes: e.JIUYE_IMPORT_MAX_BYTES,
+    importMaxUnzippedBytes: e.JIUYE_IMPORT_MAX_UNZIPPED_BYTES,
   };
 }
 

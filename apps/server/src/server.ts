@@ -6,6 +6,7 @@ import { type Config, ensureSecretKey } from "./config.ts";
 import { createFieldCipher } from "./lib/field-cipher.ts";
 import { SEAL_WINDOW } from "./modules/audit/audit.repository.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
+import type { ImportsService } from "./modules/imports/imports.service.ts";
 import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 import { insertUser } from "./seed/factories.ts";
 
@@ -84,6 +85,9 @@ export async function startServer(
   }, 1000);
   sealer.unref();
   await app.listen({ port: config.port, host: config.host });
+  // Roster imports interrupted by a crash or restart continue where they stopped.
+  const resumed = await (app as unknown as { imports: ImportsService }).imports.resumeUnfinished();
+  if (resumed) app.log.info({ resumed }, "resuming interrupted roster imports");
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://localhost:${port}`;

@@ -4,6 +4,7 @@ export * from "./checks.ts";
 export * from "./common.ts";
 export * from "./employers.ts";
 export * from "./households.ts";
+export * from "./imports.ts";
 export * from "./ledger.ts";
 export * from "./overview.ts";
 export * from "./person-profile.ts";

@@ -264,7 +264,14 @@ export interface ImportJobsTable {
   accepted_rows: Generated<number>;
   rejected_rows: Generated<number>;
   committed_rows: Generated<number>;
+  processed_rows: Generated<number>;
+  file_size: Generated<string | number>;
+  bytes_read: Generated<string | number>;
+  dry_run: Generated<boolean>;
+  /** The uploaded file while it is being staged; deleted once staged (it holds plain identifiers). */
+  file_path: string | null;
   error: string | null;
+  started_at: Timestamp | null;
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -4,7 +4,8 @@ import { AppError } from "../errors/catalogue.ts";
 /** The path of the first string holding a NUL character (PostgreSQL text cannot store one). */
 export function findNulCharacter(value: unknown, path: string[] = []): string | null {
   if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "body" : null;
-  if (value && typeof value === "object") {
+  // Only plain data is walked: a streamed upload (a Readable) is checked by its own reader.
+  if (value && typeof value === "object" && typeof (value as { pipe?: unknown }).pipe !== "function") {
     for (const [k, v] of Object.entries(value)) {
       const found = findNulCharacter(v, [...path, k]);
       if (found) return found;

@@ -120,7 +120,9 @@ export interface PersonRosterContext {
   regionInScope(code: string): boolean;
 }
 
-const labelToEducation = new Map(Object.entries(EDUCATION_LABELS).map(([k, v]) => [v, k as EducationLevel]));
+const labelToEducation = new Map<string, EducationLevel>(
+  Object.entries(EDUCATION_LABELS).map(([k, v]) => [v, k as EducationLevel]),
+);
 
 /** Validates one roster row with the same rules as the API (ID checksum, real date, scope, …). */
 export function validatePersonRosterRow(
@@ -133,11 +135,19 @@ export function validatePersonRosterRow(
   const name = get("name").replace(/\s+/g, "");
   if (name.length < 2 || name.length > 50) {
     errors.push({ column: "姓名", code: "NAME_INVALID", message: name ? "姓名应为2-50个字" : "姓名不能为空" });
+  } else if (!/^[\p{Script=Han}A-Za-z·•.]+$/u.test(name)) {
+    errors.push({ column: "姓名", code: "NAME_INVALID", message: "姓名只能包含汉字、字母和间隔号“·”" });
   }
   let id = get("idNumber").replace(/\s+/g, "").toUpperCase();
   let sex: Sex | undefined;
   let birthDate: string | undefined;
-  if (!id) {
+  if (id.startsWith("#NUMBER:")) {
+    errors.push({
+      column: "公民身份号码",
+      code: "ID_NUMBER_STORED_AS_NUMBER",
+      message: "公民身份号码被 Excel 存成了数字，末几位已丢失；请将该列设为“文本”后重新填写",
+    });
+  } else if (!id) {
     errors.push({ column: "公民身份号码", code: "ID_NUMBER_REQUIRED", message: "公民身份号码不能为空" });
   } else {
     if (/^\d{15}$/.test(id)) {

@@ -63,6 +63,7 @@ describe("person roster rows", () => {
     [{ idNumber: wrongCheck }, "公民身份号码"],
     [{ idNumber: id("32010219900230001") }, "公民身份号码"],
     [{ name: "" }, "姓名"],
+    [{ name: "=HYPERLINK(1)" }, "姓名"],
     [{ phone: "12345" }, "手机号码"],
     [{ residenceRegionCode: "320104001" }, "常住地区划代码"],
     [{ residenceRegionCode: "999999999" }, "常住地区划代码"],

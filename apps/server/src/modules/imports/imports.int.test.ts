@@ -1,0 +1,247 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findUnmaskedIdentifiers, idNumberCheckChar } from "@jiuye/domain";
+import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRandom, syntheticPerson } from "../../seed/factories.ts";
+import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
+
+let t: TestApp;
+let worker: TestSession; // 玄武区 320102
+let other: TestSession; // 秦淮区 320104
+let dataDir: string;
+const rnd = createRandom(2021);
+const HEADER = ["姓名", "公民身份号码", "手机号码", "常住地区划代码", "学历", "户籍类型", "户籍地区划代码"];
+
+function goodRow(region = "320102003001"): string[] {
+  const p = syntheticPerson(rnd, region);
+  return [p.name, p.idNumber, p.phone, region, "大学本科", "城镇", "320102"];
+}
+const badChecksum = (row: string[]) => {
+  const id = row[1]!;
+  return [row[0]!, id.slice(0, 17) + (idNumberCheckChar(id.slice(0, 17)) === "1" ? "2" : "1"), ...row.slice(2)];
+};
+const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csv = (rows: string[][]) => rows.map((r) => r.map(quote).join(",")).join("\r\n");
+
+async function upload(s: TestSession, name: string, body: Buffer, query = "kind=persons") {
+  return t.request(s, {
+    method: "POST",
+    url: `/api/v1/imports?${query}`,
+    payload: body as unknown as object,
+    headers: { "content-type": "application/octet-stream", "x-file-name": encodeURIComponent(name) },
+  });
+}
+
+async function settle(s: TestSession, id: string) {
+  for (let i = 0; i < 400; i++) {
+    const j = (await t.request(s, { method: "GET", url: `/api/v1/imports/${id}` })).json();
+    if (["committed", "failed"].includes(j.status) || (j.status === "staged" && j.dryRun)) return j;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("import did not settle");
+}
+
+const personCount = async () =>
+  (await sql<{ n: number }>`select count(*)::int as n from persons`.execute(t.db)).rows[0]!.n;
+
+async function reportRows(s: TestSession, id: string) {
+  const res = await t.request(s, { method: "GET", url: `/api/v1/imports/${id}/report` });
+  expect(res.statusCode).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  const ws = wb.getWorksheet("错误报告")!;
+  const rows: string[][] = [];
+  ws.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ""))));
+  return { rows, raw: res.rawPayload };
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "jiuye-import-"));
+  t = await createTestApp({ config: { JIUYE_DATA_DIR: dataDir, JIUYE_IMPORT_MAX_BYTES: String(64 * 1024) } });
+  worker = await t.signIn("case_worker", { regionCode: "320102" });
+  other = await t.signIn("case_worker", { regionCode: "320104" });
+});
+afterAll(async () => {
+  expect(t.maskingViolations).toEqual([]);
+  await t.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("花名册 import", () => {
+  it("serves an .xlsx template with Chinese headers, text-formatted columns, dropdowns and instructions", async () => {
+    const res = await t.request(worker, { method: "GET", url: "/api/v1/imports/templates/persons" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-disposition"]).toContain("filename*=UTF-8''");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet("花名册")!;
+    expect((sheet.getRow(1).values as string[]).slice(1)).toEqual([
+      "*姓名",
+      "*公民身份号码",
+      "手机号码",
+      "*常住地区划代码",
+      "学历",
+      "户籍类型",
+      "户籍地区划代码",
+    ]);
+    expect(sheet.getColumn(2).numFmt).toBe("@");
+    const validations = (sheet as unknown as { dataValidations: { model: Record<string, { formulae: string[] }> } })
+      .dataValidations.model;
+    expect(Object.values(validations).map((v) => v.formulae[0])).toContain('"城镇,农村"');
+    expect(wb.getWorksheet("填写说明")).toBeDefined();
+  });
+
+  it("dry-runs a CSV with bad rows (nothing written), reports them masked, then commits the rest", async () => {
+    const good = [goodRow(), goodRow("320102003"), goodRow()];
+    const dup = good[0]!;
+    const rows = [
+      HEADER,
+      good[0]!,
+      badChecksum(goodRow()),
+      good[1]!,
+      ['=HYPERLINK("http://x")', ...goodRow().slice(1)],
+      goodRow("320104001"),
+      dup,
+      good[2]!,
+      [goodRow()[0]!, goodRow()[1]!, "12345", "320102003001", "博士后", "城镇", ""],
+    ];
+    const before = await personCount();
+    const res = await upload(worker, "玄武区花名册.csv", Buffer.from(csv(rows)), "kind=persons&dryRun=true");
+    expect(res.statusCode).toBe(202);
+    const staged = await settle(worker, res.json().id);
+    expect(staged).toMatchObject({ status: "staged", totalRows: 8, acceptedRows: 3, rejectedRows: 5, dryRun: true });
+    expect(await personCount()).toBe(before);
+
+    const { rows: report, raw } = await reportRows(worker, staged.id);
+    expect(report[0]).toEqual(["行号", ...HEADER, "错误原因"]);
+    const byLine = Object.fromEntries(report.slice(1).map((r) => [r[0], r]));
+    expect(Object.keys(byLine).sort()).toEqual(["3", "5", "6", "7", "9"]);
+    expect(byLine["3"]!.at(-1)).toContain("【公民身份号码】");
+    expect(byLine["5"]![1]).toBe('\'=HYPERLINK("http://x")');
+    expect(byLine["6"]!.at(-1)).toContain("不在您的管辖范围内");
+    expect(byLine["7"]!.at(-1)).toContain("与本文件第 2 行的公民身份号码重复");
+    expect(byLine["9"]!.at(-1)).toMatch(/【手机号码】.*；【学历】/);
+    expect(byLine["3"]![2]).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+    const xml = Buffer.from(raw).toString("latin1");
+    expect(findUnmaskedIdentifiers(xml)).toEqual([]);
+
+    const commit = await t.request(worker, { method: "POST", url: `/api/v1/imports/${staged.id}/commit`, payload: {} });
+    expect(commit.statusCode).toBe(202);
+    const done = await settle(worker, staged.id);
+    expect(done).toMatchObject({
+      status: "committed",
+      acceptedRows: 3,
+      rejectedRows: 5,
+      committedRows: 3,
+      totalRows: 8,
+    });
+    expect(await personCount()).toBe(before + 3);
+    const p = await t.db
+      .selectFrom("persons")
+      .selectAll()
+      .where("residence_region_code", "=", "320102003")
+      .executeTakeFirstOrThrow();
+    expect(p).toMatchObject({ education: "bachelor", hukou_type: "urban", province_code: "32" });
+    expect(p.id_number_enc).not.toContain(good[1]![1]);
+
+    // the same file again: the same job, nothing new
+    const again = await upload(worker, "玄武区花名册（副本）.csv", Buffer.from(csv(rows)));
+    expect(again.json()).toMatchObject({ id: staged.id, reused: true, status: "committed" });
+    expect(await personCount()).toBe(before + 3);
+  });
+
+  it("reads GB18030 CSV (Excel's default in China) and .xlsx, committing in chunks", async () => {
+    const rows = [HEADER, goodRow(), goodRow()];
+    const gb = iconv.encode(csv(rows), "gb18030");
+    const before = await personCount();
+    const a = await settle(worker, (await upload(worker, "gbk.csv", gb)).json().id);
+    expect(a).toMatchObject({ status: "committed", committedRows: 2, rejectedRows: 0 });
+    const names = await t.db
+      .selectFrom("persons")
+      .select("name")
+      .where("name", "in", [rows[1]![0]!, rows[2]![0]!])
+      .execute();
+    expect(names).toHaveLength(2);
+
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("填写说明");
+    ws.addRow(["说明"]);
+    const data = wb.addWorksheet("花名册");
+    data.addRow(HEADER);
+    for (let i = 0; i < 5; i++) data.addRow(goodRow());
+    data.addRow(["数字身份证", 320102199001010000, "", "320102003001", "", "", ""]);
+    const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+    const b = await settle(worker, (await upload(worker, "roster.xlsx", xlsx, "kind=persons&mode=chunked")).json().id);
+    expect(b).toMatchObject({ status: "committed", mode: "chunked", committedRows: 5, rejectedRows: 1, totalRows: 6 });
+    const { rows: report } = await reportRows(worker, b.id);
+    expect(report[1]!.at(-1)).toContain("存成了数字");
+    expect(await personCount()).toBe(before + 7);
+  });
+
+  it("keeps jobs and reports to their owner, and refuses files that are too big, zip bombs and other formats", async () => {
+    const mine = await settle(worker, (await upload(worker, "x.csv", Buffer.from(csv([HEADER, goodRow()])))).json().id);
+    expect((await t.request(other, { method: "GET", url: `/api/v1/imports/${mine.id}` })).statusCode).toBe(404);
+    expect((await t.request(other, { method: "GET", url: `/api/v1/imports/${mine.id}/report` })).statusCode).toBe(404);
+
+    const jobs = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from import_jobs`.execute(t.db)).rows[0]!.n;
+    const before = await jobs();
+    const big = await upload(worker, "big.csv", Buffer.alloc(100 * 1024, 0x41));
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe("IMPORT_FILE_TOO_LARGE");
+
+    // a central directory that declares 600 MB inflating from 1 KB
+    const cd = Buffer.alloc(46 + 8);
+    cd.writeUInt32LE(0x02014b50, 0);
+    cd.writeUInt32LE(1024, 20);
+    cd.writeUInt32LE(600 * 1024 * 1024, 24);
+    cd.writeUInt16LE(8, 28);
+    cd.write("xl/a.xml", 46, "latin1");
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(0x06054b50, 0);
+    eocd.writeUInt16LE(1, 8);
+    eocd.writeUInt16LE(1, 10);
+    eocd.writeUInt32LE(cd.length, 12);
+    eocd.writeUInt32LE(100, 16);
+    const bomb = Buffer.concat([Buffer.alloc(100), cd, eocd]);
+    const b = await upload(worker, "bomb.xlsx", bomb);
+    expect(b.statusCode).toBe(413);
+    expect(b.json().errors[0].message).toContain("压缩");
+
+    const xls = await upload(worker, "old.xls", Buffer.from("abc"));
+    expect(xls.statusCode).toBe(422);
+    expect(xls.json()).toMatchObject({ code: "IMPORT_FILE_INVALID" });
+    expect(xls.json().errors[0].message).toContain(".xlsx");
+    expect(await jobs()).toBe(before);
+
+    const headerless = await settle(
+      worker,
+      (await upload(worker, "wrong.csv", Buffer.from("名字,号码\r\n张三,1"))).json().id,
+    );
+    expect(headerless.status).toBe("failed");
+    expect(headerless.error).toContain("公民身份号码");
+  });
+
+  it("imports into the worker's region only: rows for another region are rejected, not created", async () => {
+    const before = await personCount();
+    const j = await settle(
+      other,
+      (
+        await upload(other, "qinhuai.csv", Buffer.from(csv([HEADER, goodRow("320102003001"), goodRow("320104001")])))
+      ).json().id,
+    );
+    expect(j).toMatchObject({ status: "committed", committedRows: 1, rejectedRows: 1 });
+    expect(await personCount()).toBe(before + 1);
+    const statuses = await t.db
+      .selectFrom("import_rows")
+      .select(["status"])
+      .where("job_id", "=", j.id)
+      .orderBy("row_no")
+      .execute();
+    expect(statuses.map((r) => r.status)).toEqual(["rejected", "committed"]);
+  });
+});

@@ -1,0 +1,150 @@
+import type { ImportJobsTable } from "@jiuye/db";
+import { type Insertable, sql, type Updateable } from "kysely";
+import type { Executor } from "../../lib/executor.ts";
+
+export interface StagedRow {
+  rowNo: number;
+  status: "valid" | "rejected";
+  payload: Record<string, unknown> | null;
+  display: Record<string, string>;
+  errors: Array<{ column: string; code: string; message: string }> | null;
+}
+
+/** Import jobs and their staged rows (花名册导入). */
+export const importsRepository = {
+  findByFile(db: Executor, createdBy: string, kind: string, sha256: string) {
+    return db
+      .selectFrom("import_jobs")
+      .selectAll()
+      .where("created_by", "=", createdBy)
+      .where("kind", "=", kind)
+      .where("file_sha256", "=", sha256)
+      .executeTakeFirst();
+  },
+
+  insertJob(db: Executor, job: Insertable<ImportJobsTable>) {
+    return db
+      .insertInto("import_jobs")
+      .values(job)
+      .onConflict((oc) => oc.columns(["created_by", "kind", "file_sha256"]).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  findJob(db: Executor, id: string) {
+    return db.selectFrom("import_jobs").selectAll().where("id", "=", id).executeTakeFirst();
+  },
+
+  listJobs(db: Executor, createdBy: string, limit: number) {
+    return db
+      .selectFrom("import_jobs")
+      .selectAll()
+      .where("created_by", "=", createdBy)
+      .orderBy("created_at", "desc")
+      .limit(limit)
+      .execute();
+  },
+
+  unfinishedJobs(db: Executor) {
+    return db
+      .selectFrom("import_jobs")
+      .selectAll()
+      .where("status", "in", ["queued", "staging", "committing"])
+      .orderBy("created_at")
+      .execute();
+  },
+
+  updateJob(db: Executor, id: string, patch: Updateable<ImportJobsTable>) {
+    return db.updateTable("import_jobs").set(patch).where("id", "=", id).execute();
+  },
+
+  deleteRows(db: Executor, jobId: string) {
+    return db.deleteFrom("import_rows").where("job_id", "=", jobId).execute();
+  },
+
+  /** One statement per batch: the columns travel as arrays and are unnested server-side. */
+  async insertRows(db: Executor, jobId: string, rows: StagedRow[]) {
+    if (rows.length === 0) return;
+    await sql`
+      insert into import_rows (job_id, row_no, status, payload, display, errors)
+      select ${jobId}::uuid, r.row_no, r.status, r.payload, r.display, r.errors
+      from unnest(${rows.map((r) => r.rowNo)}::int[], ${rows.map((r) => r.status)}::text[],
+                  ${rows.map((r) => (r.payload ? JSON.stringify(r.payload) : null))}::jsonb[],
+                  ${rows.map((r) => JSON.stringify(r.display))}::jsonb[],
+                  ${rows.map((r) => (r.errors ? JSON.stringify(r.errors) : null))}::jsonb[])
+        as r(row_no, status, payload, display, errors)
+    `.execute(db);
+  },
+
+  /** Which of these blind indexes already belong to a registered person. */
+  async existingIdNumbers(db: Executor, bidx: string[]): Promise<Set<string>> {
+    if (bidx.length === 0) return new Set();
+    const r = await sql<{ b: string }>`
+      select id_number_bidx as b from persons where id_number_bidx = any(${bidx}::text[])`.execute(db);
+    return new Set(r.rows.map((x) => x.b.trim()));
+  },
+
+  /** The row-number range of the next `size` valid rows after `after` (for chunked commits). */
+  async nextChunk(db: Executor, jobId: string, after: number, size: number) {
+    const r = await sql<{ last: number | null; n: number }>`
+      select max(row_no) as last, count(*)::int as n from (
+        select row_no from import_rows where job_id = ${jobId} and status = 'valid' and row_no > ${after}
+        order by row_no limit ${size}) c`.execute(db);
+    return r.rows[0]!;
+  },
+
+  /**
+   * Commits staged persons rows in (from, to]: inserts them, marks each committed, or rejected
+   * when someone registered the same ID number since staging — all in the caller's transaction.
+   */
+  async commitPersons(db: Executor, jobId: string, from: number, to: number): Promise<void> {
+    await sql`
+      with src as (
+        select row_no, payload from import_rows
+        where job_id = ${jobId} and status = 'valid' and row_no > ${from} and row_no <= ${to}
+      ), ins as (
+        insert into persons (name, id_number_enc, id_number_bidx, id_number_masked, phone_enc, phone_bidx,
+                             phone_masked, sex, birth_date, residence_region_code, province_code, education,
+                             hukou_type, hukou_region_code)
+        select p.name, p.id_number_enc, p.id_number_bidx, p.id_number_masked, p.phone_enc, p.phone_bidx,
+               p.phone_masked, p.sex, p.birth_date, p.residence_region_code, p.province_code, p.education,
+               p.hukou_type, p.hukou_region_code
+        from src, jsonb_populate_record(null::persons, src.payload) p
+        order by src.row_no
+        on conflict (id_number_bidx) do nothing
+        returning id_number_bidx
+      )
+      update import_rows r
+         set status = case when ins.id_number_bidx is null then 'rejected' else 'committed' end,
+             errors = case when ins.id_number_bidx is null
+               then '[{"column":"公民身份号码","code":"PERSON_EXISTS","message":"该公民身份号码已登记（导入期间由他人登记）"}]'::jsonb
+               else r.errors end
+        from src left join ins on ins.id_number_bidx = (src.payload->>'id_number_bidx')
+       where r.job_id = ${jobId} and r.row_no = src.row_no
+    `.execute(db);
+  },
+
+  async counts(db: Executor, jobId: string) {
+    const r = await sql<{ status: string; n: number }>`
+      select status, count(*)::int as n from import_rows where job_id = ${jobId} group by status`.execute(db);
+    const by = Object.fromEntries(r.rows.map((x) => [x.status, x.n]));
+    return { valid: by.valid ?? 0, rejected: by.rejected ?? 0, committed: by.committed ?? 0 };
+  },
+
+  rejectedRows(db: Executor, jobId: string, after: number, limit: number) {
+    return db
+      .selectFrom("import_rows")
+      .select(["row_no", "display", "errors"])
+      .where("job_id", "=", jobId)
+      .where("status", "=", "rejected")
+      .where("row_no", ">", after)
+      .orderBy("row_no")
+      .limit(limit)
+      .execute();
+  },
+
+  async knownRegionCodes(db: Executor): Promise<Set<string>> {
+    const r = await db.selectFrom("regions").select("code").execute();
+    return new Set(r.map((x) => x.code));
+  },
+};

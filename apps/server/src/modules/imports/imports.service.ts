@@ -1,0 +1,373 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Writable } from "node:stream";
+import type { Database, ImportJobsTable } from "@jiuye/db";
+import { mapRosterHeaders, PERSON_ROSTER_COLUMNS, scopeCovers, shanghaiDate } from "@jiuye/domain";
+import type { Kysely, Selectable } from "kysely";
+import { AppError } from "../../errors/catalogue.ts";
+import type { Actor } from "../../lib/actor.ts";
+import type { Clock, RequestContext } from "../../lib/executor.ts";
+import type { FieldCipher } from "../../lib/field-cipher.ts";
+import type { AuditService } from "../audit/audit.service.ts";
+import { importsRepository as repo } from "./imports.repository.ts";
+import { createPersonRosterStager } from "./person-roster.stage.ts";
+import { formatOf, openRoster, RosterFileError, scanZip } from "./roster-reader.ts";
+import { csvLine, rosterTemplate, streamingSheet } from "./roster-workbook.ts";
+
+export type ImportJob = Selectable<ImportJobsTable>;
+export type ImportsService = ReturnType<typeof createImportsService>;
+export type ImportKind = "persons";
+
+export const ROSTER_KINDS = { persons: { title: "劳动者花名册", columns: PERSON_ROSTER_COLUMNS } } as const;
+
+/** Rows per commit transaction in chunked mode (each chunk is all-or-nothing and resumable). */
+export const COMMIT_CHUNK = 10_000;
+
+export interface ImportsDeps {
+  db: Kysely<Database>;
+  audit: AuditService;
+  cipher: FieldCipher;
+  clock: Clock;
+  dataDir: string;
+  maxUnzippedBytes: number;
+  onError?: (jobId: string, e: unknown) => void;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+/**
+ * 花名册 import: upload → staged rows (validated, protected) → dry-run report or commit, atomic
+ * (default) or in resumable chunks. A job is keyed by (importing user, kind, file hash): importing
+ * the same file again returns the same job, and an interrupted job resumes where it stopped.
+ */
+export function createImportsService(deps: ImportsDeps) {
+  const { db, audit, cipher, clock } = deps;
+  const importsDir = resolve(deps.dataDir, "imports");
+  const running = new Map<string, Promise<void>>();
+
+  const ctxOf = (job: ImportJob): RequestContext => ({
+    actorId: job.created_by,
+    actorRole: "case_worker",
+    ip: null,
+    requestId: `import:${job.id}`,
+    provinceCode: job.province_code,
+  });
+
+  async function stage(job: ImportJob) {
+    if (!job.file_path) throw new RosterFileError("IMPORT_FILE_INVALID", "导入文件已不存在，请重新上传");
+    await repo.deleteRows(db, job.id);
+    const started = clock();
+    await repo.updateJob(db, job.id, {
+      status: "staging",
+      processed_rows: 0,
+      bytes_read: 0,
+      started_at: started,
+      updated_at: started,
+      error: null,
+    });
+    const source = await openRoster(job.file_path, job.format as "csv" | "xlsx", deps.maxUnzippedBytes);
+    const map = mapRosterHeaders(source.header, PERSON_ROSTER_COLUMNS);
+    if (!map.ok) throw new RosterFileError("IMPORT_FILE_INVALID", map.errors.map((e) => e.message).join("；"));
+    const regions = await repo.knownRegionCodes(db);
+    const scope = job.scope_region_code ?? "";
+    const stager = createPersonRosterStager({
+      cipher,
+      index: map.index,
+      ctx: {
+        today: shanghaiDate(clock()),
+        regionKnown: (c) => regions.has(c),
+        regionInScope: (c) => !!scope && scopeCovers(scope, c),
+      },
+      existing: (b) => repo.existingIdNumbers(db, b),
+    });
+    let processed = 0;
+    for await (const batch of source.rows) {
+      const staged = await stager(batch);
+      await repo.insertRows(db, job.id, staged);
+      processed += staged.length;
+      await repo.updateJob(db, job.id, {
+        processed_rows: processed,
+        bytes_read: source.bytesRead(),
+        updated_at: clock(),
+      });
+    }
+    const c = await repo.counts(db, job.id);
+    await repo.updateJob(db, job.id, {
+      status: "staged",
+      total_rows: c.valid + c.rejected,
+      accepted_rows: c.valid,
+      rejected_rows: c.rejected,
+      bytes_read: source.size,
+      processed_rows: processed,
+      updated_at: clock(),
+    });
+    await releaseFile(job);
+  }
+
+  /** The uploaded copy holds plain identifiers: it is deleted as soon as the rows are staged. */
+  async function releaseFile(job: ImportJob) {
+    if (job.file_path && resolve(job.file_path).startsWith(importsDir)) await rm(job.file_path, { force: true });
+    await repo.updateJob(db, job.id, { file_path: null });
+  }
+
+  async function commit(job: ImportJob) {
+    const started = clock();
+    await repo.updateJob(db, job.id, {
+      status: "committing",
+      processed_rows: 0,
+      started_at: started,
+      updated_at: started,
+    });
+    const finish = async (
+      trx: typeof db | Parameters<Parameters<ReturnType<typeof db.transaction>["execute"]>[0]>[0],
+    ) => {
+      const c = await repo.counts(trx, job.id);
+      const now = clock();
+      await repo.updateJob(trx, job.id, {
+        status: "committed",
+        total_rows: c.committed + c.rejected,
+        accepted_rows: c.committed,
+        rejected_rows: c.rejected,
+        committed_rows: c.committed,
+        finished_at: now,
+        updated_at: now,
+      });
+      await audit.record(trx, ctxOf(job), {
+        action: "import.commit",
+        subjectType: "import_job",
+        subjectId: job.id,
+        fields: ["name", "idNumber", "phone", "residence"],
+        detail: { kind: job.kind, mode: job.mode, committed: c.committed, rejected: c.rejected },
+      });
+    };
+    if (job.mode === "atomic") {
+      await db.transaction().execute(async (trx) => {
+        let after = 0;
+        for (;;) {
+          const chunk = await repo.nextChunk(trx, job.id, after, COMMIT_CHUNK);
+          if (!chunk.n || chunk.last === null) break;
+          await repo.commitPersons(trx, job.id, after, chunk.last);
+          after = chunk.last;
+          // progress outside the transaction (never awaited: the embedded database has one connection)
+          void repo.updateJob(db, job.id, { processed_rows: after, updated_at: clock() }).catch(() => {});
+        }
+        await finish(trx);
+      });
+      return;
+    }
+    let done = 0;
+    for (;;) {
+      const more = await db.transaction().execute(async (trx) => {
+        const chunk = await repo.nextChunk(trx, job.id, 0, COMMIT_CHUNK);
+        if (!chunk.n || chunk.last === null) return false;
+        await repo.commitPersons(trx, job.id, 0, chunk.last);
+        done += chunk.n;
+        const c = await repo.counts(trx, job.id);
+        await repo.updateJob(trx, job.id, { committed_rows: c.committed, processed_rows: done, updated_at: clock() });
+        return true;
+      });
+      if (!more) break;
+    }
+    await db.transaction().execute(finish);
+  }
+
+  async function run(jobId: string): Promise<void> {
+    const existing = running.get(jobId);
+    if (existing) return existing;
+    const p = (async () => {
+      try {
+        let job = await repo.findJob(db, jobId);
+        if (!job) return;
+        if (job.status === "queued" || job.status === "staging") {
+          await stage(job);
+          job = (await repo.findJob(db, jobId))!;
+        }
+        if ((job.status === "staged" && !job.dry_run) || job.status === "committing") await commit(job);
+      } catch (e) {
+        const message =
+          e instanceof RosterFileError ? e.message : "导入过程中发生系统错误，请稍后重试（已暂存的数据不会重复导入）";
+        await repo.updateJob(db, jobId, { status: "failed", error: message, updated_at: clock() });
+        const job = await repo.findJob(db, jobId);
+        if (job) await releaseFile(job).catch(() => {});
+        if (!(e instanceof RosterFileError)) deps.onError?.(jobId, e);
+      } finally {
+        running.delete(jobId);
+      }
+    })();
+    running.set(jobId, p);
+    return p;
+  }
+
+  function ownJob(actor: Actor, job: ImportJob | undefined): ImportJob {
+    if (!job || job.created_by !== actor.userId) throw new AppError("NOT_FOUND");
+    return job;
+  }
+
+  return {
+    run,
+    isRunning: (id: string) => running.has(id),
+
+    /**
+     * Registers an uploaded (or, from the CLI, local) file as an import job and starts it. The same
+     * file from the same user returns its existing job: committed → nothing new is created;
+     * interrupted → it resumes; a dry run followed by a real import commits the staged rows.
+     */
+    async start(
+      actor: Actor,
+      input: {
+        kind: ImportKind;
+        fileName: string;
+        path: string;
+        size: number;
+        dryRun: boolean;
+        mode: "atomic" | "chunked";
+        copy: boolean;
+      },
+      ctx: RequestContext,
+    ): Promise<{ job: ImportJob; reused: boolean }> {
+      if (actor.role !== "case_worker" || !actor.regionCode) throw new AppError("FORBIDDEN");
+      let format: "csv" | "xlsx";
+      try {
+        format = formatOf(input.fileName);
+        if (format === "xlsx") await scanZip(input.path, deps.maxUnzippedBytes);
+      } catch (e) {
+        if (input.copy) await rm(input.path, { force: true });
+        if (e instanceof RosterFileError)
+          throw new AppError(e.code, { errors: [{ field: "file", code: e.code, message: e.message }] });
+        throw e;
+      }
+      const sha = await sha256File(input.path);
+      const now = clock();
+      let job = await repo.findByFile(db, actor.userId, input.kind, sha);
+      let reused = !!job;
+      if (!job) {
+        job = await repo.insertJob(db, {
+          kind: input.kind,
+          file_name: input.fileName.slice(0, 200),
+          file_sha256: sha,
+          format,
+          mode: input.mode,
+          status: "queued",
+          dry_run: input.dryRun,
+          file_size: input.size,
+          scope_region_code: actor.regionCode,
+          province_code: actor.regionCode.slice(0, 2),
+          created_by: actor.userId,
+          created_at: now,
+          updated_at: now,
+        });
+        // a concurrent identical upload won the insert: use its job
+        if (!job) {
+          job = (await repo.findByFile(db, actor.userId, input.kind, sha))!;
+          reused = true;
+        } else {
+          await audit.record(db, ctx, {
+            action: input.dryRun ? "import.dry_run" : "import.start",
+            subjectType: "import_job",
+            subjectId: job.id,
+            detail: { kind: input.kind, fileName: input.fileName, rows: null, mode: input.mode },
+          });
+        }
+      }
+      const needsFile = job.status === "queued" || job.status === "staging" || job.status === "failed";
+      if (needsFile && !running.has(job.id)) {
+        let path = input.path;
+        if (input.copy) {
+          await mkdir(importsDir, { recursive: true, mode: 0o700 });
+          path = join(importsDir, `${job.id}.${format}`);
+          await rename(input.path, path);
+        }
+        await repo.updateJob(db, job.id, {
+          file_path: path,
+          status: job.status === "failed" ? "queued" : job.status,
+          mode: input.mode,
+          dry_run: input.dryRun,
+          updated_at: now,
+        });
+      } else {
+        if (input.copy) await rm(input.path, { force: true });
+        // a dry run confirmed by importing the same file for real
+        if (job.status === "staged" && job.dry_run && !input.dryRun) {
+          await repo.updateJob(db, job.id, { dry_run: false, mode: input.mode, updated_at: now });
+        }
+      }
+      void run(job.id);
+      return { job: (await repo.findJob(db, job.id))!, reused };
+    },
+
+    /** Commits a job that a dry run staged. */
+    async commitStaged(actor: Actor, id: string, mode: "atomic" | "chunked" | undefined, ctx: RequestContext) {
+      const job = ownJob(actor, await repo.findJob(db, id));
+      if (job.status !== "staged") {
+        throw new AppError("IMPORT_NOT_READY", {
+          errors: [
+            {
+              field: "status",
+              code: "IMPORT_NOT_READY",
+              message: `任务状态为“${job.status}”，只有试导入完成的任务可以提交`,
+            },
+          ],
+        });
+      }
+      await repo.updateJob(db, id, { dry_run: false, ...(mode ? { mode } : {}), updated_at: clock() });
+      await audit.record(db, ctx, { action: "import.confirm", subjectType: "import_job", subjectId: id });
+      void run(id);
+      return (await repo.findJob(db, id))!;
+    },
+
+    async get(actor: Actor, id: string) {
+      return ownJob(actor, await repo.findJob(db, id));
+    },
+
+    list: (actor: Actor) => repo.listJobs(db, actor.userId, 20),
+
+    /** Every rejected row with its masked values and Chinese reasons, as .xlsx. */
+    async writeReport(actor: Actor, id: string, out: Writable, ctx: RequestContext) {
+      const job = ownJob(actor, await repo.findJob(db, id));
+      const columns = ROSTER_KINDS[job.kind as ImportKind].columns.map((c) => c.header);
+      await audit.record(db, ctx, {
+        action: "import.report",
+        subjectType: "import_job",
+        subjectId: id,
+        fields: ["name", "idNumberMasked"],
+      });
+      const sheet = streamingSheet(out, "错误报告", ["行号", ...columns, "错误原因"]);
+      let after = 0;
+      for (;;) {
+        const rows = await repo.rejectedRows(db, id, after, 5000);
+        if (rows.length === 0) break;
+        for (const r of rows) {
+          const display = (typeof r.display === "string" ? JSON.parse(r.display) : r.display) as Record<string, string>;
+          const errors = (typeof r.errors === "string" ? JSON.parse(r.errors) : r.errors) as Array<{
+            column: string;
+            message: string;
+          }>;
+          sheet.add([
+            r.row_no,
+            ...columns.map((c) => display[c] ?? ""),
+            errors.map((e) => `【${e.column}】${e.message}`).join("；"),
+          ]);
+        }
+        after = rows[rows.length - 1]!.row_no;
+      }
+      await sheet.end();
+    },
+
+    template: (kind: ImportKind) => rosterTemplate(ROSTER_KINDS[kind].title, ROSTER_KINDS[kind].columns),
+
+    csvLine,
+
+    /** Resumes jobs a crash or restart interrupted (called once at start). */
+    async resumeUnfinished(): Promise<number> {
+      const jobs = await repo.unfinishedJobs(db);
+      for (const j of jobs) void run(j.id);
+      return jobs.length;
+    },
+  };
+}
