@@ -3,6 +3,9 @@ export { type Config, ConfigError, ensureSecretKey, loadConfig } from "./config.
 export { createFieldCipher } from "./lib/field-cipher.ts";
 export { createAuditService } from "./modules/audit/audit.service.ts";
 export { totpCodeAt } from "./modules/auth/auth.service.ts";
+export { presentImportJob } from "./modules/imports/imports.presenter.ts";
+export { createImportsService } from "./modules/imports/imports.service.ts";
 export { DEMO_ACCOUNTS, DEMO_CITY, DEMO_PASSWORD, isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 export { insertUser } from "./seed/factories.ts";
+export { writePersonRoster } from "./seed/roster-file.ts";
 export { bootstrapAdmin, openMigratedDatabase, startServer } from "./server.ts";

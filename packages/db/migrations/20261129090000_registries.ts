@@ -13,6 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table persons alter column province_code set not null;
     alter table persons add constraint persons_province check (province_code = left(residence_region_code, 2));
     alter table audit_log add column province_code char(2);
+    -- 'secondary_vocational' (20 characters) did not fit the first definition
+    alter table persons alter column education type varchar(24);
 
     create table industries (
       code varchar(2) primary key,

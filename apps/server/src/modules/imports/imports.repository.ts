@@ -115,12 +115,11 @@ export const importsRepository = {
         returning id_number_bidx
       )
       update import_rows r
-         set status = case when ins.id_number_bidx is null then 'rejected' else 'committed' end,
-             errors = case when ins.id_number_bidx is null
-               then '[{"column":"公民身份号码","code":"PERSON_EXISTS","message":"该公民身份号码已登记（导入期间由他人登记）"}]'::jsonb
-               else r.errors end
-        from src left join ins on ins.id_number_bidx = (src.payload->>'id_number_bidx')
-       where r.job_id = ${jobId} and r.row_no = src.row_no
+         set status = case when (r.payload->>'id_number_bidx') in (select id_number_bidx::text from ins)
+                           then 'committed' else 'rejected' end,
+             errors = case when (r.payload->>'id_number_bidx') in (select id_number_bidx::text from ins) then r.errors
+               else '[{"column":"公民身份号码","code":"PERSON_EXISTS","message":"该公民身份号码已登记（导入期间由他人登记）"}]'::jsonb end
+       where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
     `.execute(db);
   },
 

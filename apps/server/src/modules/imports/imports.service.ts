@@ -35,6 +35,12 @@ export interface ImportsDeps {
   onError?: (jobId: string, e: unknown) => void;
 }
 
+/**
+ * Lets timers and requests run between batches: embedded PGlite executes SQL synchronously, so a
+ * loop of awaited queries would otherwise starve the event loop (progress polls, HTTP requests).
+ */
+const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
+
 async function sha256File(path: string): Promise<string> {
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
@@ -96,6 +102,7 @@ export function createImportsService(deps: ImportsDeps) {
         bytes_read: source.bytesRead(),
         updated_at: clock(),
       });
+      await yieldToEventLoop();
     }
     const c = await repo.counts(db, job.id);
     await repo.updateJob(db, job.id, {
@@ -173,6 +180,7 @@ export function createImportsService(deps: ImportsDeps) {
         return true;
       });
       if (!more) break;
+      await yieldToEventLoop();
     }
     await db.transaction().execute(finish);
   }

@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { dropServerDatabase, importRegions, loadChinaDivision, openDatabase } from "@jiuye/db";
+import { createFieldCipher, insertUser, writePersonRoster } from "@jiuye/server";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const BIN = resolve(import.meta.dirname, "../bin/jiuye.mjs");
+const ROWS = 60_000;
+let env: Record<string, string>;
+let dataDir: string;
+let serverUrl: string | undefined;
+let roster: string;
+let expected: { valid: number; bad: number };
+
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>["db"]) => Promise<T>): Promise<T> {
+  const h = await openDatabase(serverUrl ? { databaseUrl: serverUrl } : { dataDir });
+  try {
+    return await fn(h.db);
+  } finally {
+    await h.close();
+  }
+}
+
+const importArgs = () => [BIN, "import", "persons", roster, "--as", "kill_worker", "--mode", "chunked"];
+
+/** Runs the import and SIGKILLs it as soon as its progress shows `phase` with `field` > 0. */
+function runUntil(
+  phase: "staging" | "committing",
+  field: "已处理" | "已提交",
+): Promise<{ killed: boolean; code: number | null }> {
+  return new Promise((done) => {
+    const child: ChildProcess = spawn(process.execPath, importArgs(), {
+      env: { ...process.env, ...env, JIUYE_PROGRESS_INTERVAL_MS: "50" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let killed = false;
+    let buf = "";
+    child.stderr!.on("data", (c: Buffer) => {
+      buf += c.toString();
+      for (const line of buf.split("\n").slice(0, -1)) {
+        const m = line.match(new RegExp(`^\\[import\\] ${phase} .*${field} (\\d+) 行`));
+        if (!killed && m && Number(m[1]) > 0) {
+          killed = true;
+          child.kill("SIGKILL");
+        }
+      }
+      buf = buf.slice(buf.lastIndexOf("\n") + 1);
+    });
+    child.on("exit", (code) => done({ killed, code }));
+  });
+}
+
+async function state() {
+  return withDb(async (db) => {
+    const job = await db.selectFrom("import_jobs").selectAll().executeTakeFirst();
+    const persons = (await sql<{ n: number }>`select count(*)::int as n from persons`.execute(db)).rows[0]!.n;
+    const rows = await sql<{ status: string; n: number }>`
+      select status, count(*)::int as n from import_rows group by status`.execute(db);
+    return { job, persons, rows: Object.fromEntries(rows.rows.map((r) => [r.status, r.n])) as Record<string, number> };
+  });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "jiuye-kill-"));
+  const secret = randomBytes(32).toString("base64");
+  env = { JIUYE_DATA_DIR: dataDir, JIUYE_SECRET_KEY: secret, JIUYE_LOG_LEVEL: "silent" };
+  if (process.env.DATABASE_URL) {
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = `/jiuye_kill_${randomBytes(5).toString("hex")}`;
+    serverUrl = u.toString();
+    env.DATABASE_URL = serverUrl;
+  } else env.DATABASE_URL = "";
+  const m = spawnSync(process.execPath, [BIN, "migrate"], { env: { ...process.env, ...env }, encoding: "utf8" });
+  expect(m.status, m.stderr).toBe(0);
+  const regions = await withDb(async (db) => {
+    await importRegions(db, loadChinaDivision({ onlyPrefix: "3201", communitiesOf: ["3201"] }));
+    await insertUser(db, createFieldCipher(Buffer.from(secret, "base64")), {
+      username: "kill_worker",
+      role: "case_worker",
+      regionCode: "320102",
+      password: "Kill-Worker-Pass-1",
+    });
+    const communities = await db
+      .selectFrom("regions")
+      .select("code")
+      .where("code", "like", "320102%")
+      .where("level", "=", 5)
+      .orderBy("code")
+      .limit(3)
+      .execute();
+    return [...communities.map((c) => c.code), "320102003"];
+  });
+  roster = join(dataDir, "roster.csv");
+  expected = await writePersonRoster(roster, {
+    rows: ROWS,
+    regions,
+    badEvery: 97,
+  });
+}, 120_000);
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (serverUrl) await dropServerDatabase(serverUrl);
+});
+
+describe("kill -9 during a roster import", () => {
+  it("leaves no partial or duplicate rows, and after restarts accepted + rejected = total rows", async () => {
+    // 1. killed while reading and staging the file: nothing reaches the registry
+    const first = await runUntil("staging", "已处理");
+    expect(first.killed).toBe(true);
+    const afterFirst = await state();
+    expect(afterFirst.persons).toBe(0);
+    expect(afterFirst.job!.status).toBe("staging");
+
+    // 2. the same command resumes; killed again while committing chunks
+    const second = await runUntil("committing", "已提交");
+    expect(second.killed).toBe(true);
+    const afterSecond = await state();
+    // every committed chunk is whole: the registry holds exactly the rows marked committed
+    expect(afterSecond.persons).toBe(afterSecond.rows.committed ?? 0);
+    expect(afterSecond.persons).toBeGreaterThan(0);
+    expect(afterSecond.persons).toBeLessThan(expected.valid);
+
+    // 3. the same command once more finishes the job
+    const third = spawnSync(process.execPath, importArgs(), { env: { ...process.env, ...env }, encoding: "utf8" });
+    expect(third.status, third.stderr).toBe(0);
+    const summary = JSON.parse(third.stdout);
+    expect(summary).toMatchObject({ status: "committed", totalRows: ROWS, rejectedRows: expected.bad });
+    expect(summary.acceptedRows + summary.rejectedRows).toBe(ROWS);
+    const end = await state();
+    expect(end.persons).toBe(expected.valid);
+    expect(end.rows).toEqual({ committed: expected.valid, rejected: expected.bad });
+    const dupes = await withDb(
+      async (db) =>
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from (select id_number_bidx from persons group by 1 having count(*) > 1) d`.execute(
+            db,
+          )
+        ).rows[0]!.n,
+    );
+    expect(dupes).toBe(0);
+
+    // 4. importing the same file again creates nothing new
+    const again = spawnSync(process.execPath, importArgs(), { env: { ...process.env, ...env }, encoding: "utf8" });
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain("此前已导入");
+    expect((await state()).persons).toBe(expected.valid);
+  }, 300_000);
+});
