@@ -221,7 +221,7 @@ importCmd
       .select(["id", "username", "display_name", "role", "region_code", "disabled"])
       .where(sql`lower(username)`, "=", opts.as.toLowerCase())
       .executeTakeFirst();
-    if (!user || user.role !== "case_worker" || !user.region_code || user.disabled) {
+    if (user?.role !== "case_worker" || !user.region_code || user.disabled) {
       process.stderr.write(`“${opts.as}”不是可用的经办人员账号\n`);
       await h.close();
       process.exit(1);
