@@ -43,6 +43,26 @@ export const CreatePersonBodySchema = z.strictObject({
   residenceRegionCode: z.string().regex(/^(\d{9}|\d{12})$/, "常住地应为街道（9位）或社区（12位）区划代码"),
 });
 
+const PersonFilterFields = {
+  q: z.string().trim().max(50, "关键词不超过50个字符").optional(),
+  regionCode: RegionCodeSchema.optional(),
+  keyGroup: z
+    .enum(["graduate", "veteran", "disability", "dibao", "poverty_alleviated", "rural_migrant", "released_prisoner"], {
+      message: "重点群体类别不正确",
+    })
+    .optional(),
+};
+const ExportFormat = z.enum(["xlsx", "csv"], { message: "导出格式应为 xlsx 或 csv" }).default("xlsx");
+
+/** Export of a filtered list, masked. */
+export const ExportPersonsQuerySchema = z.strictObject({ ...PersonFilterFields, format: ExportFormat });
+/** Export with full ID and phone numbers: needs a stated purpose and is audited. */
+export const ExportPersonsUnmaskedBodySchema = z.strictObject({
+  ...PersonFilterFields,
+  format: ExportFormat,
+  purpose: z.string().min(1, "请选择导出目的").max(64),
+});
+
 export const RevealBodySchema = z.strictObject({
   field: z.enum(["idNumber", "phone"], { message: "可查看的字段为 idNumber 或 phone" }),
   purpose: z.string().min(1, "请选择查看目的").max(64),

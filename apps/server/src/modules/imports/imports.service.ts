@@ -10,11 +10,11 @@ import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
 import type { Clock, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
+import { csvLine, rosterTemplate, streamingSheet } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { importsRepository as repo } from "./imports.repository.ts";
 import { createPersonRosterStager } from "./person-roster.stage.ts";
 import { formatOf, openRoster, RosterFileError, scanZip } from "./roster-reader.ts";
-import { csvLine, rosterTemplate, streamingSheet } from "./roster-workbook.ts";
 
 export type ImportJob = Selectable<ImportJobsTable>;
 export type ImportsService = ReturnType<typeof createImportsService>;

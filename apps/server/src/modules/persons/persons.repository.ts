@@ -49,25 +49,31 @@ function scoped(db: Executor, scope: PersonScope) {
     .where(inPersonScope(scope));
 }
 
+/** The scoped query with a list filter applied (search and export share it). */
+function filtered(db: Executor, scope: PersonScope, f: PersonFilter) {
+  let q = scoped(db, scope);
+  if (f.nameContains) q = q.where("persons.name", "like", `%${f.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
+  if (f.idNumberBidx) q = q.where("persons.id_number_bidx", "=", f.idNumberBidx);
+  if (f.phoneBidx) q = q.where("persons.phone_bidx", "=", f.phoneBidx);
+  if (f.regionPrefix) q = q.where("persons.residence_region_code", "like", prefixPattern(f.regionPrefix));
+  if (f.keyGroup) {
+    const kind = f.keyGroup;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("person_attributes as pa")
+          .select("pa.id")
+          .whereRef("pa.person_id", "=", "persons.id")
+          .where("pa.kind", "=", kind),
+      ),
+    );
+  }
+  return q;
+}
+
 /** 劳动者: every query carries the caller's scope; nothing here returns a row outside it. */
 export const personsRepository = {
   async search(db: Executor, scope: PersonScope, f: PersonFilter, page: number, pageSize: number) {
-    let q = scoped(db, scope);
-    if (f.nameContains) q = q.where("persons.name", "like", `%${f.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
-    if (f.idNumberBidx) q = q.where("persons.id_number_bidx", "=", f.idNumberBidx);
-    if (f.phoneBidx) q = q.where("persons.phone_bidx", "=", f.phoneBidx);
-    if (f.regionPrefix) q = q.where("persons.residence_region_code", "like", prefixPattern(f.regionPrefix));
-    if (f.keyGroup) {
-      const kind = f.keyGroup;
-      q = q.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom("person_attributes as pa")
-            .select("pa.id")
-            .whereRef("pa.person_id", "=", "persons.id")
-            .where("pa.kind", "=", kind),
-        ),
-      );
-    }
+    const q = filtered(db, scope, f);
     const [rows, total] = await Promise.all([
       q
         .select(COLUMNS)
@@ -148,3 +154,27 @@ export const personsRepository = {
       .execute();
   },
 };
+
+/** Keyset-paged rows of a filtered list for export; secrets only when the caller asks (audited upstream). */
+export async function exportBatch(
+  db: Executor,
+  scope: PersonScope,
+  f: PersonFilter,
+  afterId: string | null,
+  limit: number,
+  withSecrets: boolean,
+) {
+  let q = filtered(db, scope, f);
+  if (afterId) q = q.where("persons.id", ">", afterId);
+  const base = q.select(COLUMNS).orderBy("persons.id").limit(limit);
+  return withSecrets
+    ? base.select(["persons.id_number_enc", "persons.phone_enc"]).execute()
+    : base.select([sql<null>`null`.as("id_number_enc"), sql<null>`null`.as("phone_enc")]).execute();
+}
+
+export async function countFiltered(db: Executor, scope: PersonScope, f: PersonFilter): Promise<number> {
+  const r = await filtered(db, scope, f)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

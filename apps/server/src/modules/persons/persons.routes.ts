@@ -1,6 +1,9 @@
+import { PassThrough } from "node:stream";
 import {
   CreatePersonAttributeBodySchema,
   CreatePersonBodySchema,
+  ExportPersonsQuerySchema,
+  ExportPersonsUnmaskedBodySchema,
   IdParamsSchema,
   ListPersonsQuerySchema,
   PersonAttributeSchema,
@@ -11,6 +14,7 @@ import {
   RevealResultSchema,
   UpdatePersonBodySchema,
 } from "@jiuye/contracts";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, contextOf } from "../../plugins/auth.ts";
@@ -37,6 +41,54 @@ export function personsRoutes(deps: {
         config: { access: CASE_WORKER },
       },
       async (req) => persons.search(actorOf(req), req.query, contextOf(req)),
+    );
+    const exportTypes = {
+      xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      csv: "text/csv; charset=utf-8",
+    } as const;
+    const sendExport = async (
+      reply: FastifyReply,
+      format: "xlsx" | "csv",
+      write: (out: PassThrough) => Promise<() => Promise<void>>,
+    ) => {
+      const out = new PassThrough();
+      const run = await write(out); // validation and the audit row happen before any header is sent
+      const name = `劳动者名单.${format}`;
+      reply
+        .header("content-type", exportTypes[format])
+        .header("cache-control", "no-store")
+        .header(
+          "content-disposition",
+          `attachment; filename="persons.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        );
+      run().catch((e) => out.destroy(e));
+      return reply.send(out);
+    };
+    app.get(
+      "/persons/export",
+      {
+        schema: {
+          tags,
+          summary: "导出筛选结果（脱敏，.xlsx 或 .csv，公式已中和）",
+          querystring: ExportPersonsQuerySchema,
+        },
+        config: { access: CASE_WORKER },
+      },
+      async (req, reply) =>
+        sendExport(reply, req.query.format, (out) => persons.exportList(actorOf(req), req.query, out, contextOf(req))),
+    );
+    app.post(
+      "/persons/export",
+      {
+        schema: {
+          tags,
+          summary: "导出完整身份证号和手机号（须说明目的，留痕）",
+          body: ExportPersonsUnmaskedBodySchema,
+        },
+        config: { access: CASE_WORKER, revealsPersonalData: true },
+      },
+      async (req, reply) =>
+        sendExport(reply, req.body.format, (out) => persons.exportList(actorOf(req), req.body, out, contextOf(req))),
     );
     app.post(
       "/persons",

@@ -1,17 +1,19 @@
+import type { Writable } from "node:stream";
 import type { Database } from "@jiuye/db";
-import { checkIdNumber, scopeCovers, shanghaiDate } from "@jiuye/domain";
+import { checkIdNumber, EDUCATION_LABELS, type EducationLevel, scopeCovers, shanghaiDate } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
 import type { Clock, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
+import { csvLine, streamingSheet } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { personScopeOf } from "./persons.policy.ts";
 import { presentPerson } from "./persons.presenter.ts";
 import { presentAttribute, protectCertificateNumber } from "./persons.profile.ts";
 import { idNumberIndex, phoneIndex, protectedPersonRow } from "./persons.protect.ts";
-import { personsRepository as repo } from "./persons.repository.ts";
+import { countFiltered, exportBatch, personsRepository as repo } from "./persons.repository.ts";
 
 export type PersonsService = ReturnType<typeof createPersonsService>;
 
@@ -243,6 +245,81 @@ export function createPersonsService(deps: PersonsDeps) {
         });
         return presentAttribute(row);
       });
+    },
+
+    /**
+     * Exports the filtered list (whole scope, not one page) to .xlsx or .csv, every cell
+     * formula-neutralised. Masked by default; with a listed purpose the ID and phone numbers are
+     * decrypted, and the audit row records the purpose, the filter and the row count.
+     */
+    async exportList(
+      actor: Actor,
+      input: { q?: string; regionCode?: string; keyGroup?: string; format: "xlsx" | "csv"; purpose?: string },
+      out: Writable,
+      ctx: RequestContext,
+    ) {
+      const unmasked = input.purpose !== undefined;
+      if (unmasked && !deps.revealPurposes.some((p) => p.code === input.purpose)) {
+        throw new AppError("REVEAL_PURPOSE_UNKNOWN", {
+          errors: [{ field: "purpose", code: "REVEAL_PURPOSE_UNKNOWN", message: "导出目的不在允许的目的清单中" }],
+        });
+      }
+      const scope = personScopeOf(actor);
+      if (scope.kind !== "region") throw new AppError("FORBIDDEN");
+      const filter = { nameContains: input.q || undefined, regionPrefix: input.regionCode, keyGroup: input.keyGroup };
+      const headers = [
+        "姓名",
+        "公民身份号码",
+        "手机号码",
+        "性别",
+        "出生日期",
+        "常住地区划代码",
+        "常住地",
+        "学历",
+        "户籍类型",
+        "户籍地区划代码",
+      ];
+      // The audit row is written before any data leaves: a failed audit write stops the export.
+      const total = await countFiltered(db, scope, filter);
+      await audit.record(db, ctx, {
+        action: unmasked ? "person.export_unmasked" : "person.export",
+        subjectType: "person",
+        fields: unmasked ? ["name", "idNumber", "phone"] : ["name", "idNumberMasked", "phoneMasked"],
+        ...(unmasked ? { purpose: input.purpose } : {}),
+        detail: {
+          format: input.format,
+          rows: total,
+          filters: Object.keys(filter).filter((k) => (filter as Record<string, unknown>)[k]),
+        },
+      });
+      return async () => {
+        const sheet = input.format === "xlsx" ? streamingSheet(out, "劳动者", headers) : null;
+        if (!sheet) out.write(`\uFEFF${csvLine(headers)}`);
+        let after: string | null = null;
+        for (;;) {
+          const rows = await exportBatch(db, scope, filter, after, 2000, unmasked);
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            const values = [
+              r.name,
+              unmasked ? cipher.decrypt(r.id_number_enc!) : r.id_number_masked,
+              unmasked ? (r.phone_enc ? cipher.decrypt(r.phone_enc) : "") : (r.phone_masked ?? ""),
+              r.sex === "male" ? "男" : "女",
+              r.birth_date,
+              r.residence_region_code,
+              r.region_name ?? "",
+              r.education ? (EDUCATION_LABELS[r.education as EducationLevel] ?? r.education) : "",
+              r.hukou_type === "urban" ? "城镇" : r.hukou_type === "rural" ? "农村" : "",
+              r.hukou_region_code ?? "",
+            ];
+            if (sheet) sheet.add(values);
+            else if (!out.write(csvLine(values))) await new Promise<void>((res) => out.once("drain", () => res()));
+          }
+          after = rows[rows.length - 1]!.id;
+        }
+        if (sheet) await sheet.end();
+        else out.end();
+      };
     },
 
     async attributes(actor: Actor, id: string, ctx: RequestContext) {
