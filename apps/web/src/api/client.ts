@@ -63,3 +63,51 @@ export function errorMessage(e: unknown): string {
   }
   return "网络异常，请稍后再试";
 }
+
+/** Uploads a file as the raw request body (rosters): streamed by the server, never JSON-encoded. */
+export async function upload<T>(path: string, file: File): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method: "POST",
+    headers: {
+      accept: "application/json",
+      "content-type": "application/octet-stream",
+      "x-csrf-token": csrfToken,
+      "x-file-name": encodeURIComponent(file.name),
+    },
+    body: file,
+    credentials: "same-origin",
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const problem: Problem = data?.code
+      ? data
+      : { type: "about:blank", title: "网络或服务异常", status: res.status, code: "NETWORK" };
+    if (res.status === 401) onUnauthorized();
+    throw new ApiError(res.status, problem);
+  }
+  return data as T;
+}
+
+/** POSTs JSON and saves the response as a file (exports that need a purpose and the CSRF header). */
+export async function downloadPost(path: string, body: unknown, fileName: string): Promise<void> {
+  const res = await fetch(`/api/v1${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-csrf-token": csrfToken },
+    body: JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  if (!res.ok) {
+    const data = await res.json().catch(() => undefined);
+    throw new ApiError(
+      res.status,
+      data?.code ? data : { type: "about:blank", title: "导出失败", status: res.status, code: "NETWORK" },
+    );
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

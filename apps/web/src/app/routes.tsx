@@ -5,12 +5,14 @@ import {
   IdcardOutlined,
   SafetyOutlined,
   TeamOutlined,
+  UploadOutlined,
   UserOutlined,
 } from "@ant-design/icons";
 import type { RoleName } from "@jiuye/contracts";
 import type { ReactNode } from "react";
 import { AccountPage } from "../features/account/AccountPage";
 import { AuditPage } from "../features/audit/AuditPage";
+import { ImportsPage } from "../features/imports/ImportsPage";
 import { OverviewPage } from "../features/overview/OverviewPage";
 import { MyProfilePage } from "../features/persons/MyProfilePage";
 import { PersonsPage } from "../features/persons/PersonsPage";
@@ -30,6 +32,7 @@ export interface AppRoute {
 export const APP_ROUTES: AppRoute[] = [
   { path: "/", label: "工作台", icon: <DashboardOutlined />, roles: "all", element: <OverviewPage /> },
   { path: "/persons", label: "劳动者查询", icon: <IdcardOutlined />, roles: ["case_worker"], element: <PersonsPage /> },
+  { path: "/imports", label: "花名册导入", icon: <UploadOutlined />, roles: ["case_worker"], element: <ImportsPage /> },
   {
     path: "/me/profile",
     label: "我的信息",

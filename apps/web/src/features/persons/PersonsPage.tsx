@@ -3,6 +3,7 @@ import { App, Button, Descriptions, Drawer, Form, Input, Space, Table, Tabs, Typ
 import { useCallback, useEffect, useState } from "react";
 import { api, errorMessage, query } from "../../api/client";
 import { SEX_LABELS } from "../../components/labels";
+import { ExportButtons } from "./ExportButtons";
 import { LedgerPanel } from "./LedgerPanel";
 import { ProfilePanel } from "./ProfilePanel";
 import { RevealButton } from "./RevealButton";
@@ -54,9 +55,12 @@ export function PersonsPage() {
         <Form.Item name="phone" rules={[{ pattern: /^1\d{10}$/, message: "11位手机号" }]}>
           <Input placeholder="手机号（精确）" allowClear />
         </Form.Item>
-        <Button type="primary" htmlType="submit">
-          查询
-        </Button>
+        <Space>
+          <Button type="primary" htmlType="submit">
+            查询
+          </Button>
+          <ExportButtons filter={filter} />
+        </Space>
       </Form>
       <Table<Person>
         rowKey="id"
