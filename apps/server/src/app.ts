@@ -33,6 +33,8 @@ import { createAuthService } from "./modules/auth/auth.service.ts";
 import { checksRoutes } from "./modules/checks/checks.routes.ts";
 import { employersRoutes } from "./modules/employers/employers.routes.ts";
 import { createEmployersService } from "./modules/employers/employers.service.ts";
+import { externalRoutes } from "./modules/external/external.routes.ts";
+import { createExternalService } from "./modules/external/external.service.ts";
 import { householdsRoutes } from "./modules/households/households.routes.ts";
 import { createHouseholdsService } from "./modules/households/households.service.ts";
 import { importsRoutes } from "./modules/imports/imports.routes.ts";
@@ -114,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ledger = createLedgerService({ db, audit, clock });
   const employers = createEmployersService({ db, audit, cipher, clock });
   const households = createHouseholdsService({ db, audit, clock });
+  const external = createExternalService({ db, audit, cipher, clock });
   const imports = createImportsService({
     db,
     audit,
@@ -196,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(ledgerRoutes(ledger));
       await v1.register(employersRoutes({ employers }));
       await v1.register(householdsRoutes({ households }));
+      await v1.register(externalRoutes({ external }));
       await v1.register(importsRoutes({ imports, dataDir: config.dataDir, maxBytes: config.importMaxBytes, clock }));
     },
     { prefix: "/api/v1" },

@@ -46,10 +46,36 @@ const MATRIX: Record<string, Allowed> = {
   "GET /api/v1/persons/{id}/attributes": ["case_worker", "individual"],
   "POST /api/v1/persons/{id}/attributes": ["case_worker"],
   "POST /api/v1/persons/{id}/ledger": ["case_worker"],
+  "GET /api/v1/industries": "all",
+  "GET /api/v1/employers": ["case_worker", "employer"],
+  "POST /api/v1/employers": ["case_worker"],
+  "GET /api/v1/employers/{id}": ["case_worker", "employer"],
+  "PATCH /api/v1/employers/{id}": ["case_worker", "employer"],
+  "POST /api/v1/employers/{id}/accounts": ["case_worker"],
+  "GET /api/v1/households": ["case_worker"],
+  "POST /api/v1/households": ["case_worker"],
+  "GET /api/v1/households/{id}": ["case_worker"],
+  "POST /api/v1/households/{id}/members": ["case_worker"],
+  "POST /api/v1/households/{id}/members/{memberId}/leave": ["case_worker"],
+  "GET /api/v1/persons/{id}/household": ["case_worker"],
+  "GET /api/v1/imports/templates/{kind}": ["case_worker"],
+  "POST /api/v1/imports": ["case_worker"],
+  "GET /api/v1/imports": ["case_worker"],
+  "GET /api/v1/imports/{id}": ["case_worker"],
+  "POST /api/v1/imports/{id}/commit": ["case_worker"],
+  "GET /api/v1/imports/{id}/report": ["case_worker"],
+  "GET /api/v1/persons/export": ["case_worker"],
+  "POST /api/v1/persons/export": ["case_worker"],
+  "POST /api/v1/external/{kind}": ["case_worker"],
+  "GET /api/v1/persons/{id}/external": ["case_worker", "individual"],
 };
 
 function concreteUrl(path: string): string {
-  return path.replace("{id}", randomUUID()).replace("{code}", "3201");
+  return path
+    .replace("{id}", randomUUID())
+    .replace("{memberId}", randomUUID())
+    .replace("{code}", "3201")
+    .replace("{kind}", path.includes("/external/") ? "dibao" : "persons");
 }
 
 beforeAll(async () => {

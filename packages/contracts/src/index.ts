@@ -3,6 +3,7 @@ export * from "./auth.ts";
 export * from "./checks.ts";
 export * from "./common.ts";
 export * from "./employers.ts";
+export * from "./external.ts";
 export * from "./households.ts";
 export * from "./imports.ts";
 export * from "./ledger.ts";

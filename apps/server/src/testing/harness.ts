@@ -8,7 +8,15 @@ import { type Config, loadConfig } from "../config.ts";
 import { createFieldCipher, type FieldCipher } from "../lib/field-cipher.ts";
 import { createLogger } from "../lib/logger.ts";
 import { totpCodeAt } from "../modules/auth/auth.service.ts";
-import { createRandom, insertPersons, insertUser, newTotpSecret, syntheticIdNumber } from "../seed/factories.ts";
+import {
+  createRandom,
+  insertEmployers,
+  insertPersons,
+  insertUser,
+  newTotpSecret,
+  syntheticEmployer,
+  syntheticIdNumber,
+} from "../seed/factories.ts";
 
 export const TEST_PASSWORD = "Correct-Horse-42";
 const TEST_KEY = Buffer.alloc(32, 7).toString("base64");
@@ -132,7 +140,11 @@ export async function createTestApp(
         role,
         regionCode: o.regionCode === undefined ? (staff ? "3201" : null) : o.regionCode,
         personId: o.personId ?? null,
-        employerId: o.employerId ?? null,
+        employerId:
+          o.employerId ??
+          (role === "employer"
+            ? (await insertEmployers(handle.db, [syntheticEmployer(personRandom, "320102003")], "2026-10-31"))[0]!
+            : null),
         password: TEST_PASSWORD,
         totpSecret: totp,
       });
