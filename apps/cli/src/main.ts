@@ -19,13 +19,16 @@ import {
   createFieldCipher,
   createImportsService,
   DEMO_ACCOUNTS,
+  DEMO_CITY,
   DEMO_PASSWORD,
   ensureSecretKey,
   insertUser,
   loadConfig,
   openMigratedDatabase,
   presentImportJob,
+  SCALES,
   seedDemoCity,
+  seedPopulation,
   startServer,
 } from "@jiuye/server";
 import { SingleBar } from "cli-progress";
@@ -117,19 +120,46 @@ program
 
 program
   .command("seed")
-  .description("写入演示城市（南京市）数据")
-  .option("--persons <n>", "合成劳动者人数", "3000")
-  .action(async (opts: { persons: string }) => {
+  .description("生成合成人口：demo＝演示城市（南京市，含演示账号）；city≈100万人；province≈500万人（仅用于性能测试）")
+  .option("--scale <scale>", "demo | city | province", "demo")
+  .option("--seed <n>", "随机种子（相同种子生成相同人口）", "20211227")
+  .option("--persons <n>", "覆盖该规模的劳动者人数")
+  .action(async (opts: { scale: string; seed: string; persons?: string }) => {
+    if (!(opts.scale in SCALES)) {
+      process.stderr.write("--scale 应为 demo、city 或 province\n");
+      process.exit(1);
+    }
+    const scale = opts.scale as keyof typeof SCALES;
     const c = config();
     const h = await openMigratedDatabase(c);
     const p = progress();
-    const r = await seedDemoCity(h.db, createFieldCipher(c.secretKey), {
-      persons: Number(opts.persons),
-      onProgress: p.update,
-    });
-    p.stop();
+    const cipher = createFieldCipher(c.secretKey);
+    const persons = opts.persons ? Number(opts.persons) : SCALES[scale].persons;
+    const t0 = performance.now();
+    if (scale === "demo") {
+      const r = await seedDemoCity(h.db, cipher, { persons, seed: Number(opts.seed), onProgress: p.update });
+      p.stop();
+      process.stdout.write(`已写入 ${r.regions} 个行政区划、${r.persons} 名劳动者及演示账号\n`);
+    } else {
+      const existing = await h.db.selectFrom("regions").select("code").where("level", "=", 5).limit(1).execute();
+      if (existing.length === 0)
+        await importRegions(h.db, loadChinaDivision({ communitiesOf: [DEMO_CITY.code] }), (d, t) =>
+          p.update("行政区划", d, t),
+        );
+      const r = await seedPopulation(h.db, cipher, {
+        persons,
+        employers: SCALES[scale].employers,
+        seed: Number(opts.seed),
+        cityCode: DEMO_CITY.code,
+        today: shanghaiDate(new Date()),
+        onProgress: p.update,
+      });
+      p.stop();
+      process.stdout.write(
+        `已生成 ${r.persons} 名劳动者、${r.households} 户家庭、${r.employers} 家用人单位、${r.attributes} 条重点群体属性、${r.ledgerEvents} 条就业失业登记（${((performance.now() - t0) / 1000).toFixed(1)} 秒）\n`,
+      );
+    }
     await h.close();
-    process.stdout.write(`已写入 ${r.regions} 个行政区划、${r.persons} 名劳动者及演示账号\n`);
   });
 
 const regions = program.command("regions").description("行政区划");

@@ -7,5 +7,6 @@ export { presentImportJob } from "./modules/imports/imports.presenter.ts";
 export { createImportsService } from "./modules/imports/imports.service.ts";
 export { DEMO_ACCOUNTS, DEMO_CITY, DEMO_PASSWORD, isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 export { insertUser } from "./seed/factories.ts";
+export { SCALES, seedPopulation } from "./seed/population.ts";
 export { writePersonRoster } from "./seed/roster-file.ts";
 export { bootstrapAdmin, openMigratedDatabase, startServer } from "./server.ts";

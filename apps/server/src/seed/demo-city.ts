@@ -1,6 +1,6 @@
 import type { Database } from "@jiuye/db";
 import { importRegions, loadChinaDivision } from "@jiuye/db";
-import { createRandom } from "@jiuye/domain";
+import { createRandom, shanghaiDate } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import type { FieldCipher } from "../lib/field-cipher.ts";
 import {
@@ -11,6 +11,7 @@ import {
   syntheticIdNumber,
   syntheticPerson,
 } from "./factories.ts";
+import { SCALES, seedPopulation } from "./population.ts";
 
 /** 南京市: the demo prefecture-level city, with its real districts, streets and communities. */
 export const DEMO_CITY = { code: "3201", name: "南京市" } as const;
@@ -109,6 +110,7 @@ export async function seedDemoCity(
   options: {
     persons?: number;
     employers?: number;
+    seed?: number;
     regionsOnlyDemoCity?: boolean;
     onProgress?: (step: string, done: number, total: number) => void;
   } = {},
@@ -118,33 +120,21 @@ export async function seedDemoCity(
     ...(options.regionsOnlyDemoCity ? { onlyPrefix: DEMO_CITY.code } : {}),
   });
   await importRegions(db, regions, (d, t) => options.onProgress?.("行政区划", d, t));
-  const communities = await db
-    .selectFrom("regions")
-    .select("code")
-    .where("level", "=", 5)
-    .where("code", "like", `${DEMO_CITY.code}%`)
-    .orderBy("code")
-    .execute();
   const rnd = createRandom(20211227);
-  const total = options.persons ?? 3000;
-  const people = Array.from({ length: total }, () => syntheticPerson(rnd, rnd.pick(communities).code));
   // The demo individual lives in 新街口街道 so the street worker can find them.
   const self = { ...syntheticPerson(rnd, "320102003001"), name: "张明", sex: "male" as const, birthDate: "1990-06-15" };
   self.idNumber = syntheticIdNumber(rnd, "320102", self.birthDate, self.sex);
-  people.unshift(self);
-  const ids = await insertPersons(db, cipher, people);
-  options.onProgress?.("劳动者", ids.length, people.length);
-  const streets = await db
-    .selectFrom("regions")
-    .select("code")
-    .where("level", "=", 4)
-    .where("code", "like", `${DEMO_CITY.code}%`)
-    .orderBy("code")
-    .execute();
+  const ids = await insertPersons(db, cipher, [self]);
   const demoEmployer = { ...syntheticEmployer(rnd, "320102003"), name: "南京示例科技有限公司", industryCode: "65" };
-  const others = Array.from({ length: options.employers ?? 300 }, () => syntheticEmployer(rnd, rnd.pick(streets).code));
-  const employerIds = await insertEmployers(db, [demoEmployer, ...others], "2026-09-30");
-  options.onProgress?.("用人单位", employerIds.length, others.length + 1);
+  const employerIds = await insertEmployers(db, [demoEmployer], "2026-09-30");
+  const population = await seedPopulation(db, cipher, {
+    persons: options.persons ?? SCALES.demo.persons,
+    employers: options.employers ?? SCALES.demo.employers,
+    seed: options.seed ?? 20211227,
+    cityCode: DEMO_CITY.code,
+    today: shanghaiDate(new Date()),
+    onProgress: options.onProgress,
+  });
   for (const a of DEMO_ACCOUNTS) {
     await insertUser(db, cipher, {
       username: a.username,
@@ -158,5 +148,5 @@ export async function seedDemoCity(
     });
   }
   options.onProgress?.("演示账号", DEMO_ACCOUNTS.length, DEMO_ACCOUNTS.length);
-  return { persons: ids.length, regions: regions.length, selfPersonId: ids[0]! };
+  return { persons: population.persons + 1, regions: regions.length, selfPersonId: ids[0]!, population };
 }

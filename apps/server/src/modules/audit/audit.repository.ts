@@ -19,13 +19,13 @@ export interface AuditListFilter {
 }
 
 export const auditRepository = {
-  async insert(
+  async insertMany(
     db: Executor,
-    row: Omit<AuditRow, "seq" | "detail"> & { detail: Record<string, unknown> | null },
+    rows: Array<Omit<AuditRow, "seq" | "detail"> & { detail: Record<string, unknown> | null }>,
   ): Promise<void> {
     await db
       .insertInto("audit_log")
-      .values({ ...row, detail: row.detail ? JSON.stringify(row.detail) : null } as never)
+      .values(rows.map((row) => ({ ...row, detail: row.detail ? JSON.stringify(row.detail) : null })) as never)
       .execute();
   },
 

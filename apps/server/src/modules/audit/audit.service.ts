@@ -71,9 +71,41 @@ export function createAuditService(deps: { clock: Clock }) {
     });
   }
 
+  // Group commit for audit rows written outside a transaction (audited reads): rows queued in the
+  // same event-loop turn go to the database in one multi-row INSERT, one commit, and each caller
+  // resumes only after its row is durable — so a read is still never answered unaudited.
+  type Row = Parameters<typeof repo.insertMany>[1][number];
+  let queue: Array<{ row: Row; done: (e?: unknown) => void }> = [];
+  let flushScheduled = false;
+  function enqueue(db: Kysely<Database>, row: Row): Promise<void> {
+    return new Promise((resolve, reject) => {
+      queue.push({ row, done: (e) => (e ? reject(e) : resolve()) });
+      if (flushScheduled) return;
+      flushScheduled = true;
+      setImmediate(() => {
+        flushScheduled = false;
+        const batch = queue;
+        queue = [];
+        repo
+          .insertMany(
+            db,
+            batch.map((b) => b.row),
+          )
+          .then(
+            () => {
+              for (const b of batch) b.done();
+            },
+            (e) => {
+              for (const b of batch) b.done(e);
+            },
+          );
+      });
+    });
+  }
+
   return {
     async record(trx: Executor, ctx: RequestContext, event: AuditEvent): Promise<void> {
-      await repo.insert(trx, {
+      const row = {
         at: deps.clock(),
         actor_id: ctx.actorId,
         actor_role: ctx.actorRole,
@@ -87,7 +119,9 @@ export function createAuditService(deps: { clock: Clock }) {
         request_id: ctx.requestId,
         detail: event.detail ?? null,
         province_code: ctx.provinceCode ?? null,
-      });
+      };
+      if (trx.isTransaction) await repo.insertMany(trx, [row]);
+      else await enqueue(trx as Kysely<Database>, row);
     },
 
     seal,
