@@ -1,0 +1,157 @@
+/**
+ * import (issue: registries): 1,000,000 person rows from a roster to committed, on the PostgreSQL
+ * server, beside two baselines measured in the same run on the same rows:
+ *   - a raw COPY into a bare table (no validation, encryption or indexes), and
+ *   - a bare exceljs streaming read of the same .xlsx (parsing only).
+ * Targets: .csv ≤ 10 s (≥ 20% of the raw COPY rate); .xlsx ≤ 45 s (within 1.4× of the bare read).
+ * Options (env): BENCH_DATABASE_URL, BENCH_ROWS (1000000), BENCH_MODE (atomic | chunked, default atomic).
+ */
+import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { dropServerDatabase, ensureServerDatabase, openDatabase } from "@jiuye/db";
+import { createAuditService, createFieldCipher, createImportsService, writePersonRoster } from "@jiuye/server";
+import ExcelJS from "exceljs";
+import { sql } from "kysely";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { jiuye } from "./support.ts";
+
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const mode = (process.env.BENCH_MODE ?? "atomic") as "atomic" | "chunked";
+const dbUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/jiuye_bench_import";
+const SECRET = Buffer.alloc(32, 9).toString("base64");
+const dir = mkdtempSync(join(tmpdir(), "jiuye-bench-import-"));
+const env = { DATABASE_URL: dbUrl, JIUYE_SECRET_KEY: SECRET, JIUYE_LOG_LEVEL: "warn", JIUYE_DATA_DIR: dir };
+const secs = (t0: number) => (performance.now() - t0) / 1000;
+const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString()} rows/s`;
+
+await dropServerDatabase(dbUrl);
+await ensureServerDatabase(dbUrl);
+await jiuye(["migrate"], env);
+await jiuye(["regions", "import", "--communities", "3201"], env);
+await jiuye(
+  ["admin", "create", "--username", "bench_importer", "--role", "case_worker", "--region", "3201", "--password-stdin"],
+  env,
+  "Bench-Importer-Pass-1",
+);
+
+const h = await openDatabase({ databaseUrl: dbUrl, poolSize: 10 });
+const communities = (
+  await h.db
+    .selectFrom("regions")
+    .select("code")
+    .where("level", "=", 5)
+    .where("code", "like", "3201%")
+    .orderBy("code")
+    .execute()
+).map((r) => r.code);
+const csv = join(dir, "roster.csv");
+const xlsx = join(dir, "roster.xlsx");
+let t0 = performance.now();
+const made = await writePersonRoster(csv, { rows, regions: communities, badEvery: 1000, format: "csv" });
+await writePersonRoster(xlsx, { rows, regions: communities, badEvery: 1000, format: "xlsx" });
+console.log(
+  `generated ${rows.toLocaleString()} rows as .csv and .xlsx in ${secs(t0).toFixed(1)} s (${made.bad} with a wrong check digit)`,
+);
+
+// Baseline 1: raw COPY of the same CSV into a bare table.
+const client = new pg.Client({ connectionString: dbUrl });
+await client.connect();
+await client.query(
+  "create table bench_bare_roster (name text, id_number text, phone text, region text, education text, hukou text, hukou_region text)",
+);
+t0 = performance.now();
+await pipeline(
+  createReadStream(csv),
+  client.query(copyFrom("copy bench_bare_roster from stdin with (format csv, header true)")),
+);
+const copyS = secs(t0);
+await client.query("drop table bench_bare_roster");
+await client.end();
+
+// Baseline 2: a bare exceljs streaming read of the .xlsx.
+t0 = performance.now();
+let read = 0;
+for await (const ws of new ExcelJS.stream.xlsx.WorkbookReader(xlsx, {
+  sharedStrings: "cache",
+  styles: "ignore",
+  hyperlinks: "ignore",
+  worksheets: "emit",
+})) {
+  for await (const _row of ws as AsyncIterable<unknown>) read++;
+}
+const excelS = secs(t0);
+
+const user = await h.db
+  .selectFrom("users")
+  .selectAll()
+  .where("username", "=", "bench_importer")
+  .executeTakeFirstOrThrow();
+const clock = () => new Date();
+const imports = createImportsService({
+  db: h.db,
+  audit: createAuditService({ clock }),
+  cipher: createFieldCipher(Buffer.from(SECRET, "base64")),
+  clock,
+  dataDir: dir,
+  maxUnzippedBytes: 4 * 1024 * 1024 * 1024,
+});
+const actor = {
+  userId: user.id,
+  username: user.username,
+  displayName: user.display_name,
+  role: "case_worker" as const,
+  regionCode: "3201",
+  personId: null,
+  employerId: null,
+  sessionId: "bench",
+  csrfToken: "",
+  totpEnabled: false,
+  mustChangePassword: false,
+};
+const ctx = { actorId: user.id, actorRole: "case_worker", ip: null, requestId: "bench", provinceCode: "32" };
+
+async function importFile(path: string, name: string) {
+  await sql`truncate persons, import_jobs, import_rows cascade`.execute(h.db);
+  const size = (await import("node:fs")).statSync(path).size;
+  const start = performance.now();
+  const { job } = await imports.start(
+    actor,
+    { kind: "persons", fileName: name, path, size, dryRun: false, mode, copy: false },
+    ctx,
+  );
+  await imports.run(job.id);
+  const s = secs(start);
+  const done = await imports.get(actor, job.id);
+  const staged = done.started_at ? new Date(done.started_at).getTime() - start - performance.timeOrigin : 0;
+  return { s, job: done, staged };
+}
+
+const csvRun = await importFile(csv, "roster.csv");
+const xlsxRun = await importFile(xlsx, "roster.xlsx");
+await h.close();
+rmSync(dir, { recursive: true, force: true });
+
+console.log(`\nimport: ${rows.toLocaleString()} person rows to committed (mode ${mode}), PostgreSQL server, 2 cores`);
+console.log(`  baseline raw COPY into a bare table        ${copyS.toFixed(1).padStart(6)} s   ${rate(rows, copyS)}`);
+console.log(
+  `  baseline bare exceljs streaming read       ${excelS.toFixed(1).padStart(6)} s   ${rate(read - 1, excelS)}`,
+);
+for (const [label, r] of [
+  [".csv ", csvRun],
+  [".xlsx", xlsxRun],
+] as const) {
+  console.log(
+    `  jiuye import ${label} (validate, protect, stage, commit) ${r.s.toFixed(1).padStart(6)} s   ${rate(rows, r.s)}   status ${r.job.status}, accepted ${r.job.accepted_rows.toLocaleString()}, rejected ${r.job.rejected_rows.toLocaleString()}, accepted + rejected = ${(r.job.accepted_rows + r.job.rejected_rows).toLocaleString()} (stage ${(r.s - r.commitS).toFixed(1)} s, commit ${r.commitS.toFixed(1)} s)`,
+  );
+}
+const csvPass = csvRun.s <= 10 && rows / csvRun.s >= 0.2 * (rows / copyS);
+const xlsxPass = xlsxRun.s <= 45 && xlsxRun.s <= 1.4 * excelS;
+console.log(
+  `target .csv ≤ 10 s and ≥ 20% of the COPY rate (${Math.round((0.2 * rows) / copyS).toLocaleString()} rows/s): ${csvPass ? "MET" : "NOT MET"}`,
+);
+console.log(
+  `target .xlsx ≤ 45 s and ≤ 1.4 × the bare read (${(1.4 * excelS).toFixed(1)} s): ${xlsxPass ? "MET" : "NOT MET"}`,
+);
