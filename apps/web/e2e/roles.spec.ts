@@ -35,12 +35,12 @@ const EXPECTED: Record<string, { menu: string[]; hidden: string[]; landing: stri
     landing: "辖区登记劳动者",
   },
   city_worker: {
-    menu: ["工作台", "劳动者查询", "花名册导入", "行政区划", "我的账号"],
+    menu: ["工作台", "劳动者查询", "用人单位", "花名册导入", "行政区划", "我的账号"],
     hidden: ["用户管理", "审计日志"],
     landing: "辖区登记劳动者",
   },
   employer: {
-    menu: ["工作台", "行政区划", "我的账号"],
+    menu: ["工作台", "本单位信息", "行政区划", "我的账号"],
     hidden: ["用户管理", "审计日志", "劳动者查询"],
     landing: "欢迎使用",
   },

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findUnmaskedIdentifiers, idNumberCheckChar } from "@jiuye/domain";
+import { creditCodeCheckChar, findUnmaskedIdentifiers, idNumberCheckChar } from "@jiuye/domain";
 import { DEMO_PASSWORD } from "@jiuye/server";
 import ExcelJS from "exceljs";
 import type { Browser } from "playwright-core";
@@ -117,5 +117,41 @@ describe("a case worker's roster day", () => {
     expect(timeline).toContain("就业登记：灵活就业");
     await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-import-ledger.png`, fullPage: true });
     await context.close();
+  });
+
+  it("registers an employer with its GB/T 4754 industry; the employer account sees only its own organisation", async () => {
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
+    await page.click("text=用人单位");
+    await page.click("button:has-text('登记用人单位')");
+    const first17 = "91320102MA1E2E001";
+    await page.fill("#creditCode", first17 + creditCodeCheckChar(first17));
+    await page.fill("#name", "南京花名册测试物流有限公司");
+    await page.click("#industryCode");
+    await page.keyboard.type("54 道路运输业");
+    await page.click(".ant-select-item-option >> text=54 道路运输业");
+    await page.click("#ownership");
+    await page.click(".ant-select-item-option >> text=私营企业");
+    await page.fill("#regionCode", "320102003");
+    await page.fill("#contactPhone", "13912345678");
+    await page.click(".ant-modal button[type=submit]");
+    await page.waitForSelector(".ant-drawer >> text=G 交通运输、仓储和邮政业 / 54 道路运输业");
+    const drawer = (await page.locator(".ant-drawer").textContent()) ?? "";
+    expect(drawer).toContain("139****5678");
+    expect(drawer).not.toContain("13912345678");
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-employer.png`, fullPage: true });
+    await context.close();
+
+    const emp = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+    const ep = await emp.newPage();
+    await loginAs(ep, server.baseUrl, "employer", DEMO_PASSWORD);
+    await ep.click("text=本单位信息");
+    await ep.waitForSelector("text=南京示例科技有限公司");
+    expect((await ep.locator("main, .ant-layout-content").first().textContent()) ?? "").not.toContain(
+      "南京花名册测试物流有限公司",
+    );
+    await emp.close();
   });
 });

@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  BankOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   IdcardOutlined,
@@ -12,6 +13,7 @@ import type { RoleName } from "@jiuye/contracts";
 import type { ReactNode } from "react";
 import { AccountPage } from "../features/account/AccountPage";
 import { AuditPage } from "../features/audit/AuditPage";
+import { EmployersPage, MyEmployerPage } from "../features/employers/EmployersPage";
 import { ImportsPage } from "../features/imports/ImportsPage";
 import { OverviewPage } from "../features/overview/OverviewPage";
 import { MyProfilePage } from "../features/persons/MyProfilePage";
@@ -32,6 +34,14 @@ export interface AppRoute {
 export const APP_ROUTES: AppRoute[] = [
   { path: "/", label: "工作台", icon: <DashboardOutlined />, roles: "all", element: <OverviewPage /> },
   { path: "/persons", label: "劳动者查询", icon: <IdcardOutlined />, roles: ["case_worker"], element: <PersonsPage /> },
+  { path: "/employers", label: "用人单位", icon: <BankOutlined />, roles: ["case_worker"], element: <EmployersPage /> },
+  {
+    path: "/my-employer",
+    label: "本单位信息",
+    icon: <BankOutlined />,
+    roles: ["employer"],
+    element: <MyEmployerPage />,
+  },
   { path: "/imports", label: "花名册导入", icon: <UploadOutlined />, roles: ["case_worker"], element: <ImportsPage /> },
   {
     path: "/me/profile",

@@ -4,6 +4,8 @@ import { useCallback, useEffect, useState } from "react";
 import { api, errorMessage, query } from "../../api/client";
 import { SEX_LABELS } from "../../components/labels";
 import { ExportButtons } from "./ExportButtons";
+import { ExternalPanel } from "./ExternalPanel";
+import { HouseholdPanel } from "./HouseholdPanel";
 import { LedgerPanel } from "./LedgerPanel";
 import { ProfilePanel } from "./ProfilePanel";
 import { RevealButton } from "./RevealButton";
@@ -90,6 +92,8 @@ export function PersonsPage() {
               { key: "info", label: "基本信息", children: <PersonDetail person={open} /> },
               { key: "profile", label: "档案", children: <ProfilePanel person={open} canWrite onChanged={setOpen} /> },
               { key: "ledger", label: "就业失业登记", children: <LedgerPanel personId={open.id} canWrite /> },
+              { key: "household", label: "家庭", children: <HouseholdPanel personId={open.id} /> },
+              { key: "external", label: "参保与证书", children: <ExternalPanel personId={open.id} /> },
             ]}
           />
         )}
