@@ -105,7 +105,7 @@ const cipher = createFieldCipher(Buffer.from(SECRET, "base64"));
 const sample = await h.db
   .selectFrom("persons")
   .select(["id", "id_number_enc"])
-  .where("id", ">", "8")
+  .where("id", ">", "80000000-0000-0000-0000-000000000000")
   .orderBy("id")
   .limit(2000)
   .execute();
