@@ -227,110 +227,115 @@ admin
   });
 
 const importCmd = program.command("import").description("导入花名册（.xlsx 或 .csv，UTF-8/GB18030）");
-importCmd
-  .command("persons <file>")
-  .description("导入劳动者花名册：校验、暂存、提交；中断后用同一命令续传，同一文件不会重复导入")
-  .requiredOption("--as <username>", "以哪位经办人员的身份和辖区导入")
-  .option("--dry-run", "只校验并生成错误报告，不入库")
-  .option("--mode <mode>", "atomic：全部成功才入库；chunked：每1万行一批提交", "atomic")
-  .option("--report <file>", "把错误报告（.xlsx，脱敏）写到这个文件")
-  .action(async (file: string, opts: { as: string; dryRun?: boolean; mode: string; report?: string }) => {
-    if (opts.mode !== "atomic" && opts.mode !== "chunked") {
-      process.stderr.write("--mode 应为 atomic 或 chunked\n");
-      process.exit(1);
-    }
-    const path = resolve(file);
-    if (!existsSync(path)) {
-      process.stderr.write(`文件不存在：${file}\n`);
-      process.exit(1);
-    }
-    const c = config();
-    const h = await openMigratedDatabase(c);
-    const user = await h.db
-      .selectFrom("users")
-      .select(["id", "username", "display_name", "role", "region_code", "disabled"])
-      .where(sql`lower(username)`, "=", opts.as.toLowerCase())
-      .executeTakeFirst();
-    if (user?.role !== "case_worker" || !user.region_code || user.disabled) {
-      process.stderr.write(`“${opts.as}”不是可用的经办人员账号\n`);
+for (const [kind, label] of [
+  ["persons", "劳动者"],
+  ["employers", "用人单位"],
+] as const) {
+  importCmd
+    .command(`${kind} <file>`)
+    .description(`导入${label}花名册：校验、暂存、提交；中断后用同一命令续传，同一文件不会重复导入`)
+    .requiredOption("--as <username>", "以哪位经办人员的身份和辖区导入")
+    .option("--dry-run", "只校验并生成错误报告，不入库")
+    .option("--mode <mode>", "atomic：全部成功才入库；chunked：每1万行一批提交", "atomic")
+    .option("--report <file>", "把错误报告（.xlsx，脱敏）写到这个文件")
+    .action(async (file: string, opts: { as: string; dryRun?: boolean; mode: string; report?: string }) => {
+      if (opts.mode !== "atomic" && opts.mode !== "chunked") {
+        process.stderr.write("--mode 应为 atomic 或 chunked\n");
+        process.exit(1);
+      }
+      const path = resolve(file);
+      if (!existsSync(path)) {
+        process.stderr.write(`文件不存在：${file}\n`);
+        process.exit(1);
+      }
+      const c = config();
+      const h = await openMigratedDatabase(c);
+      const user = await h.db
+        .selectFrom("users")
+        .select(["id", "username", "display_name", "role", "region_code", "disabled"])
+        .where(sql`lower(username)`, "=", opts.as.toLowerCase())
+        .executeTakeFirst();
+      if (user?.role !== "case_worker" || !user.region_code || user.disabled) {
+        process.stderr.write(`“${opts.as}”不是可用的经办人员账号\n`);
+        await h.close();
+        process.exit(1);
+      }
+      const clock = () => new Date();
+      const imports = createImportsService({
+        db: h.db,
+        audit: createAuditService({ clock }),
+        cipher: createFieldCipher(c.secretKey),
+        clock,
+        dataDir: c.dataDir,
+        maxUnzippedBytes: c.importMaxUnzippedBytes,
+        onError: (_id, e) => process.stderr.write(`${String((e as Error)?.stack ?? e)}\n`),
+      });
+      const actor = {
+        userId: user.id,
+        username: user.username,
+        displayName: user.display_name,
+        role: "case_worker" as const,
+        regionCode: user.region_code,
+        personId: null,
+        employerId: null,
+        sessionId: "cli",
+        csrfToken: "",
+        totpEnabled: false,
+        mustChangePassword: false,
+      };
+      const ctx = {
+        actorId: user.id,
+        actorRole: "case_worker",
+        ip: null,
+        requestId: "cli",
+        provinceCode: user.region_code.slice(0, 2),
+      };
+      let started: Awaited<ReturnType<typeof imports.start>>;
+      try {
+        started = await imports.start(
+          actor,
+          {
+            kind,
+            fileName: basename(path),
+            path,
+            size: statSync(path).size,
+            dryRun: !!opts.dryRun,
+            mode: opts.mode,
+            copy: false,
+          },
+          ctx,
+        );
+      } catch (e) {
+        const err = e as { detail?: { errors?: Array<{ message: string }> }; message: string };
+        process.stderr.write(`${err.detail?.errors?.[0]?.message ?? err.message}\n`);
+        await h.close();
+        process.exit(1);
+      }
+      const id = started.job.id;
+      if (started.reused) process.stderr.write("该文件此前已导入（或中断），继续原任务，不会重复登记\n");
+      const bar = importProgress();
+      const timer = setInterval(async () => {
+        const j = await h.db.selectFrom("import_jobs").selectAll().where("id", "=", id).executeTakeFirst();
+        if (j) bar.update(presentImportJob(j, new Date()));
+      }, Number(process.env.JIUYE_PROGRESS_INTERVAL_MS) || 500);
+      await imports.run(id);
+      clearInterval(timer);
+      const job = presentImportJob(await imports.get(actor, id), new Date());
+      bar.stop(job);
+      if (opts.report && job.rejectedRows > 0) {
+        const out = createWriteStream(resolve(opts.report));
+        await imports.writeReport(actor, id, out, ctx);
+        await finished(out);
+      }
+      await createAuditService({ clock }).seal(h.db);
       await h.close();
-      process.exit(1);
-    }
-    const clock = () => new Date();
-    const imports = createImportsService({
-      db: h.db,
-      audit: createAuditService({ clock }),
-      cipher: createFieldCipher(c.secretKey),
-      clock,
-      dataDir: c.dataDir,
-      maxUnzippedBytes: c.importMaxUnzippedBytes,
-      onError: (_id, e) => process.stderr.write(`${String((e as Error)?.stack ?? e)}\n`),
-    });
-    const actor = {
-      userId: user.id,
-      username: user.username,
-      displayName: user.display_name,
-      role: "case_worker" as const,
-      regionCode: user.region_code,
-      personId: null,
-      employerId: null,
-      sessionId: "cli",
-      csrfToken: "",
-      totpEnabled: false,
-      mustChangePassword: false,
-    };
-    const ctx = {
-      actorId: user.id,
-      actorRole: "case_worker",
-      ip: null,
-      requestId: "cli",
-      provinceCode: user.region_code.slice(0, 2),
-    };
-    let started: Awaited<ReturnType<typeof imports.start>>;
-    try {
-      started = await imports.start(
-        actor,
-        {
-          kind: "persons",
-          fileName: basename(path),
-          path,
-          size: statSync(path).size,
-          dryRun: !!opts.dryRun,
-          mode: opts.mode,
-          copy: false,
-        },
-        ctx,
+      const { id: jobId, status, totalRows, acceptedRows, rejectedRows, committedRows, error } = job;
+      process.stdout.write(
+        `${JSON.stringify({ id: jobId, status, totalRows, acceptedRows, rejectedRows, committedRows, error }, null, 2)}\n`,
       );
-    } catch (e) {
-      const err = e as { detail?: { errors?: Array<{ message: string }> }; message: string };
-      process.stderr.write(`${err.detail?.errors?.[0]?.message ?? err.message}\n`);
-      await h.close();
-      process.exit(1);
-    }
-    const id = started.job.id;
-    if (started.reused) process.stderr.write("该文件此前已导入（或中断），继续原任务，不会重复登记\n");
-    const bar = importProgress();
-    const timer = setInterval(async () => {
-      const j = await h.db.selectFrom("import_jobs").selectAll().where("id", "=", id).executeTakeFirst();
-      if (j) bar.update(presentImportJob(j, new Date()));
-    }, Number(process.env.JIUYE_PROGRESS_INTERVAL_MS) || 500);
-    await imports.run(id);
-    clearInterval(timer);
-    const job = presentImportJob(await imports.get(actor, id), new Date());
-    bar.stop(job);
-    if (opts.report && job.rejectedRows > 0) {
-      const out = createWriteStream(resolve(opts.report));
-      await imports.writeReport(actor, id, out, ctx);
-      await finished(out);
-    }
-    await createAuditService({ clock }).seal(h.db);
-    await h.close();
-    const { id: jobId, status, totalRows, acceptedRows, rejectedRows, committedRows, error } = job;
-    process.stdout.write(
-      `${JSON.stringify({ id: jobId, status, totalRows, acceptedRows, rejectedRows, committedRows, error }, null, 2)}\n`,
-    );
-    if (status === "failed") process.exit(1);
-  });
+      if (status === "failed") process.exit(1);
+    });
+}
 
 /** Progress of an import on stderr: a bar on a terminal, a line every few seconds otherwise. */
 function importProgress() {

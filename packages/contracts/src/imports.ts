@@ -1,6 +1,8 @@
 import { z } from "zod";
 
-export const ImportKindSchema = z.enum(["persons"], { message: "花名册类型应为 persons（劳动者）" });
+export const ImportKindSchema = z.enum(["persons", "employers"], {
+  message: "花名册类型应为 persons（劳动者）或 employers（用人单位）",
+});
 
 export const ImportJobSchema = z
   .object({

@@ -10,13 +10,15 @@ import { createRandom, syntheticPerson } from "./factories.ts";
  */
 export async function writePersonRoster(
   path: string,
-  opts: { rows: number; regions: string[]; seed?: number; badEvery?: number; format?: "csv" | "xlsx" },
+  opts: { rows: number; regions: string[]; seed?: number; badEvery?: number; format?: "csv" | "xlsx"; offset?: number },
 ): Promise<{ valid: number; bad: number }> {
   const rnd = createRandom(opts.seed ?? 1);
   const education = Object.values(EDUCATION_LABELS);
   const header = PERSON_ROSTER_COLUMNS.map((c) => c.header);
   let bad = 0;
-  const row = (i: number): string[] => {
+  const row = (n: number): string[] => {
+    // `offset` shifts the row index so two files hold different people
+    const i = n + (opts.offset ?? 0);
     const region = opts.regions[i % opts.regions.length]!;
     const p = syntheticPerson(rnd, region);
     // unique by construction: the row index is spread over birth date sequence digits

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { creditCodeCheckChar } from "../identifiers/credit-code.ts";
 import { idNumberCheckChar } from "../identifiers/id-number.ts";
 import { neutraliseFormula, normaliseCell } from "./cells.ts";
+import { validateEmployerRosterRow } from "./employer-roster.ts";
 import { mapRosterHeaders, PERSON_ROSTER_COLUMNS, validatePersonRosterRow } from "./person-roster.ts";
 
 const id = (first17: string) => first17 + idNumberCheckChar(first17);
@@ -84,5 +86,43 @@ describe("person roster rows", () => {
     const bad = mapRosterHeaders(["姓名", "身份证"], PERSON_ROSTER_COLUMNS);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors.map((e) => e.column)).toEqual(["公民身份号码", "常住地区划代码"]);
+  });
+});
+
+describe("employer roster rows", () => {
+  const first17 = "91320102MA1XY0001";
+  const code = first17 + creditCodeCheckChar(first17);
+  const row = (over: Record<string, string> = {}) => ({
+    name: "南京某某科技有限公司",
+    creditCode: code,
+    industryCode: "65",
+    ownership: "私营企业",
+    sizeClass: "小型",
+    regionCode: "320102003",
+    headcount: "35",
+    insuredHeadcount: "30",
+    headcountAsOf: "2026-10-31",
+    contactName: "王经理",
+    contactPhone: "13800001111",
+    ...over,
+  });
+  it("accepts a valid row, mapping labels to codes", () => {
+    expect(validateEmployerRosterRow(row(), ctx)).toMatchObject({
+      ok: true,
+      value: { creditCode: code, ownership: "private", sizeClass: "small", headcount: 35, insuredHeadcount: 30 },
+    });
+  });
+  it.each([
+    [{ creditCode: `${first17}${code[17] === "0" ? "1" : "0"}` }, "统一社会信用代码"],
+    [{ industryCode: "99" }, "行业代码"],
+    [{ ownership: "合伙" }, "单位类型"],
+    [{ regionCode: "320104001" }, "所在地区划代码"],
+    [{ insuredHeadcount: "40" }, "参保人数"],
+    [{ headcountAsOf: "" }, "统计日期"],
+    [{ contactPhone: "025-1234" }, "联系电话"],
+  ])("rejects %j naming the column %s", (over, column) => {
+    const r = validateEmployerRosterRow(row(over), ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.column)).toContain(column);
   });
 });

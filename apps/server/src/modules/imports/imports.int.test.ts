@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findUnmaskedIdentifiers, idNumberCheckChar } from "@jiuye/domain";
+import { creditCodeCheckChar, findUnmaskedIdentifiers, idNumberCheckChar } from "@jiuye/domain";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { sql } from "kysely";
@@ -243,5 +243,109 @@ describe("花名册 import", () => {
       .orderBy("row_no")
       .execute();
     expect(statuses.map((r) => r.status)).toEqual(["rejected", "committed"]);
+  });
+
+  it("imports an employer roster: credit code checksum, GB/T 4754 industry, region scope, no duplicates", async () => {
+    const code = (n: number) => {
+      const first17 = `91320102MA1EMP${String(n).padStart(3, "0")}`;
+      return first17 + creditCodeCheckChar(first17);
+    };
+    const header = [
+      "单位名称",
+      "统一社会信用代码",
+      "行业代码",
+      "单位类型",
+      "企业规模",
+      "所在地区划代码",
+      "职工人数",
+      "参保人数",
+      "统计日期",
+      "联系人",
+      "联系电话",
+    ];
+    const rows = [
+      header,
+      [
+        "南京导入一号物流有限公司",
+        code(1),
+        "54",
+        "私营企业",
+        "小型",
+        "320102003",
+        "40",
+        "35",
+        "2026-10-31",
+        "王经理",
+        "13912340001",
+      ],
+      ["南京导入二号餐饮有限公司", code(2), "62", "个体工商户", "微型", "320102003001", "", "", "", "", ""],
+      ["行业错误有限公司", code(3), "99", "私营企业", "", "320102003", "", "", "", "", ""],
+      ["辖区外有限公司", code(4), "65", "私营企业", "", "320104001", "", "", "", "", ""],
+      [
+        "校验位错误有限公司",
+        `${code(5).slice(0, 17)}${code(5)[17] === "0" ? "1" : "0"}`,
+        "65",
+        "私营企业",
+        "",
+        "320102003",
+        "",
+        "",
+        "",
+        "",
+        "",
+      ],
+      ["重复一号", code(1), "54", "私营企业", "", "320102003", "", "", "", "", ""],
+    ];
+    const before = await t.db
+      .selectFrom("employers")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    const res = await upload(worker, "单位花名册.csv", Buffer.from(csv(rows)), "kind=employers");
+    expect(res.statusCode).toBe(202);
+    const job = await settle(worker, res.json().id);
+    expect(job).toMatchObject({
+      kind: "employers",
+      status: "committed",
+      committedRows: 2,
+      rejectedRows: 4,
+      totalRows: 6,
+    });
+    const after = await t.db
+      .selectFrom("employers")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n) - Number(before.n)).toBe(2);
+    const e = await t.db
+      .selectFrom("employers")
+      .selectAll()
+      .where("credit_code", "=", code(1))
+      .executeTakeFirstOrThrow();
+    expect(e).toMatchObject({
+      industry_code: "54",
+      ownership: "private",
+      size_class: "small",
+      contact_phone_masked: "139****0001",
+    });
+    expect(e.contact_phone_enc).not.toContain("13912340001");
+    const { rows: report } = await reportRows(worker, job.id);
+    expect(report[0]).toEqual(["行号", ...header, "错误原因"]);
+    const reasons = report
+      .slice(1)
+      .map((r) => r.at(-1))
+      .join("\n");
+    expect(reasons).toContain("【行业代码】");
+    expect(reasons).toContain("不在您的管辖范围内");
+    expect(reasons).toContain("【统一社会信用代码】统一社会信用代码校验位不正确");
+    expect(reasons).toContain("与本文件第 2 行的统一社会信用代码重复");
+    expect(findUnmaskedIdentifiers(report.flat().join(" "))).toEqual([]);
+
+    const template = await t.request(worker, { method: "GET", url: "/api/v1/imports/templates/employers" });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(template.rawPayload as unknown as ArrayBuffer);
+    expect((wb.getWorksheet("花名册")!.getRow(1).values as string[]).slice(1, 4)).toEqual([
+      "*单位名称",
+      "*统一社会信用代码",
+      "*行业代码",
+    ]);
   });
 });

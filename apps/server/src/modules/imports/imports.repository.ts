@@ -123,6 +123,40 @@ export const importsRepository = {
     `.execute(db);
   },
 
+  async existingCreditCodes(db: Executor, codes: string[]): Promise<Set<string>> {
+    if (codes.length === 0) return new Set();
+    const r = await sql<{
+      c: string;
+    }>`select credit_code as c from employers where credit_code = any(${codes}::text[])`.execute(db);
+    return new Set(r.rows.map((x) => x.c));
+  },
+
+  /** Commits staged employer rows in (from, to], like commitPersons (credit code is the key). */
+  async commitEmployers(db: Executor, jobId: string, from: number, to: number, createdBy: string): Promise<void> {
+    await sql`
+      with src as (
+        select row_no, payload from import_rows
+        where job_id = ${jobId} and status = 'valid' and row_no > ${from} and row_no <= ${to}
+      ), ins as (
+        insert into employers (province_code, credit_code, name, industry_code, ownership, size_class, region_code,
+                               headcount, insured_headcount, headcount_as_of, contact_name, contact_phone_enc,
+                               contact_phone_masked, created_by, created_at, updated_at)
+        select e.province_code, e.credit_code, e.name, e.industry_code, e.ownership, e.size_class, e.region_code,
+               e.headcount, e.insured_headcount, e.headcount_as_of, e.contact_name, e.contact_phone_enc,
+               e.contact_phone_masked, ${createdBy}::uuid, now(), now()
+        from src, jsonb_populate_record(null::employers, src.payload) e
+        order by src.row_no
+        on conflict (credit_code) do nothing
+        returning credit_code
+      )
+      update import_rows r
+         set status = case when (r.payload->>'credit_code') in (select credit_code from ins) then 'committed' else 'rejected' end,
+             errors = case when (r.payload->>'credit_code') in (select credit_code from ins) then r.errors
+               else '[{"column":"统一社会信用代码","code":"EMPLOYER_EXISTS","message":"该统一社会信用代码已登记（导入期间由他人登记）"}]'::jsonb end
+       where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
+    `.execute(db);
+  },
+
   async counts(db: Executor, jobId: string) {
     const r = await sql<{ status: string; n: number }>`
       select status, count(*)::int as n from import_rows where job_id = ${jobId} group by status`.execute(db);

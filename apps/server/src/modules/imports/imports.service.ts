@@ -4,23 +4,74 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import type { Database, ImportJobsTable } from "@jiuye/db";
-import { mapRosterHeaders, PERSON_ROSTER_COLUMNS, scopeCovers, shanghaiDate } from "@jiuye/domain";
+import {
+  EMPLOYER_ROSTER_COLUMNS,
+  mapRosterHeaders,
+  PERSON_ROSTER_COLUMNS,
+  type RosterColumn,
+  scopeCovers,
+  shanghaiDate,
+} from "@jiuye/domain";
 import type { Kysely, Selectable } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
-import type { Clock, RequestContext } from "../../lib/executor.ts";
+import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { csvLine, rosterTemplate, streamingSheet } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
-import { importsRepository as repo } from "./imports.repository.ts";
+import { createEmployerRosterStager } from "./employer-roster.stage.ts";
+import { importsRepository as repo, type StagedRow } from "./imports.repository.ts";
 import { createPersonRosterStager } from "./person-roster.stage.ts";
-import { formatOf, openRoster, RosterFileError, scanZip } from "./roster-reader.ts";
+import { formatOf, openRoster, type RawRow, RosterFileError, scanZip } from "./roster-reader.ts";
 
 export type ImportJob = Selectable<ImportJobsTable>;
 export type ImportsService = ReturnType<typeof createImportsService>;
-export type ImportKind = "persons";
+export type ImportKind = "persons" | "employers";
 
-export const ROSTER_KINDS = { persons: { title: "劳动者花名册", columns: PERSON_ROSTER_COLUMNS } } as const;
+interface StagerDeps {
+  cipher: FieldCipher;
+  index: Record<string, number>;
+  today: string;
+  ctx: { today: string; regionKnown(code: string): boolean; regionInScope(code: string): boolean };
+  db: Kysely<Database>;
+}
+
+/** What differs between roster kinds: columns, how a row is staged, how staged rows are committed. */
+export const ROSTER_KINDS: Record<
+  ImportKind,
+  {
+    title: string;
+    columns: readonly RosterColumn[];
+    stager(d: StagerDeps): (batch: RawRow[]) => Promise<StagedRow[]>;
+    commit(trx: Executor, job: ImportJob, from: number, to: number): Promise<void>;
+  }
+> = {
+  persons: {
+    title: "劳动者花名册",
+    columns: PERSON_ROSTER_COLUMNS,
+    stager: (d) =>
+      createPersonRosterStager({
+        cipher: d.cipher,
+        index: d.index,
+        ctx: d.ctx,
+        existing: (b) => repo.existingIdNumbers(d.db, b),
+      }),
+    commit: (trx, job, from, to) => repo.commitPersons(trx, job.id, from, to),
+  },
+  employers: {
+    title: "用人单位花名册",
+    columns: EMPLOYER_ROSTER_COLUMNS,
+    stager: (d) =>
+      createEmployerRosterStager({
+        cipher: d.cipher,
+        index: d.index,
+        today: d.today,
+        ctx: d.ctx,
+        existing: (c) => repo.existingCreditCodes(d.db, c),
+      }),
+    commit: (trx, job, from, to) => repo.commitEmployers(trx, job.id, from, to, job.created_by),
+  },
+};
 
 /** Rows per commit transaction in chunked mode (each chunk is all-or-nothing and resumable). */
 export const COMMIT_CHUNK = 10_000;
@@ -78,19 +129,18 @@ export function createImportsService(deps: ImportsDeps) {
       error: null,
     });
     const source = await openRoster(job.file_path, job.format as "csv" | "xlsx", deps.maxUnzippedBytes);
-    const map = mapRosterHeaders(source.header, PERSON_ROSTER_COLUMNS);
+    const spec = ROSTER_KINDS[job.kind as ImportKind];
+    const map = mapRosterHeaders(source.header, spec.columns);
     if (!map.ok) throw new RosterFileError("IMPORT_FILE_INVALID", map.errors.map((e) => e.message).join("；"));
     const regions = await repo.knownRegionCodes(db);
     const scope = job.scope_region_code ?? "";
-    const stager = createPersonRosterStager({
+    const today = shanghaiDate(clock());
+    const stager = spec.stager({
       cipher,
+      db,
       index: map.index,
-      ctx: {
-        today: shanghaiDate(clock()),
-        regionKnown: (c) => regions.has(c),
-        regionInScope: (c) => !!scope && scopeCovers(scope, c),
-      },
-      existing: (b) => repo.existingIdNumbers(db, b),
+      today,
+      ctx: { today, regionKnown: (c) => regions.has(c), regionInScope: (c) => !!scope && scopeCovers(scope, c) },
     });
     let processed = 0;
     for await (const batch of source.rows) {
@@ -149,7 +199,8 @@ export function createImportsService(deps: ImportsDeps) {
         action: "import.commit",
         subjectType: "import_job",
         subjectId: job.id,
-        fields: ["name", "idNumber", "phone", "residence"],
+        fields:
+          job.kind === "persons" ? ["name", "idNumber", "phone", "residence"] : ["creditCode", "name", "contactPhone"],
         detail: { kind: job.kind, mode: job.mode, committed: c.committed, rejected: c.rejected },
       });
     };
@@ -159,7 +210,7 @@ export function createImportsService(deps: ImportsDeps) {
         for (;;) {
           const chunk = await repo.nextChunk(trx, job.id, after, COMMIT_CHUNK);
           if (!chunk.n || chunk.last === null) break;
-          await repo.commitPersons(trx, job.id, after, chunk.last);
+          await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last);
           after = chunk.last;
           // progress outside the transaction (never awaited: the embedded database has one connection)
           void repo.updateJob(db, job.id, { processed_rows: after, updated_at: clock() }).catch(() => {});
@@ -173,7 +224,7 @@ export function createImportsService(deps: ImportsDeps) {
       const more = await db.transaction().execute(async (trx) => {
         const chunk = await repo.nextChunk(trx, job.id, 0, COMMIT_CHUNK);
         if (!chunk.n || chunk.last === null) return false;
-        await repo.commitPersons(trx, job.id, 0, chunk.last);
+        await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, 0, chunk.last);
         done += chunk.n;
         const c = await repo.counts(trx, job.id);
         await repo.updateJob(trx, job.id, { committed_rows: c.committed, processed_rows: done, updated_at: clock() });

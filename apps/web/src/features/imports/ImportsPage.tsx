@@ -39,6 +39,7 @@ export function ImportsPage() {
   const { message } = App.useApp();
   const [dryRun, setDryRun] = useState(true);
   const [mode, setMode] = useState<"atomic" | "chunked">("atomic");
+  const [kind, setKind] = useState<"persons" | "employers">("persons");
   const [job, setJob] = useState<ImportJobDto | null>(null);
   const [history, setHistory] = useState<ImportJobDto[]>([]);
   const [busy, setBusy] = useState(false);
@@ -73,7 +74,7 @@ export function ImportsPage() {
   async function send(file: File) {
     setBusy(true);
     try {
-      const j = await upload<ImportJobDto>(`/imports?kind=persons&dryRun=${dryRun}&mode=${mode}`, file);
+      const j = await upload<ImportJobDto>(`/imports?kind=${kind}&dryRun=${dryRun}&mode=${mode}`, file);
       if (j.reused) message.info("该文件此前已上传过：显示原任务，不会重复登记");
       setJob(j);
       poll(j.id);
@@ -102,9 +103,13 @@ export function ImportsPage() {
         先下载模板填写，建议先“试导入”只做校验；错误行可下载报告修改后重新上传。只能导入您辖区内的人员，同一文件重复上传不会重复登记。
       </Typography.Paragraph>
       <Space direction="vertical" size="large" style={{ width: "100%" }}>
-        <Card title="1. 下载模板">
-          <Button icon={<DownloadOutlined />} href="/api/v1/imports/templates/persons" download>
-            劳动者花名册模板（.xlsx）
+        <Card title="1. 选择花名册类型并下载模板">
+          <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} style={{ marginRight: 16 }}>
+            <Radio value="persons">劳动者</Radio>
+            <Radio value="employers">用人单位</Radio>
+          </Radio.Group>
+          <Button icon={<DownloadOutlined />} href={`/api/v1/imports/templates/${kind}`} download>
+            {kind === "persons" ? "劳动者花名册模板（.xlsx）" : "用人单位花名册模板（.xlsx）"}
           </Button>
           <Typography.Text type="secondary" style={{ marginLeft: 12 }}>
             也可上传 CSV（UTF-8 或 GB18030 编码，首行为相同表头）
@@ -148,6 +153,7 @@ export function ImportsPage() {
             onRow={(j) => ({ onClick: () => poll(j.id), style: { cursor: "pointer" } })}
             columns={[
               { title: "文件", dataIndex: "fileName" },
+              { title: "类型", dataIndex: "kind", render: (k: string) => (k === "persons" ? "劳动者" : "用人单位") },
               {
                 title: "状态",
                 dataIndex: "statusLabel",
