@@ -11,7 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { dropServerDatabase, ensureServerDatabase, openDatabase } from "@jiuye/db";
-import { createAuditService, createFieldCipher, createImportsService, writePersonRoster } from "@jiuye/server";
+import {
+  createAuditService,
+  createFieldCipher,
+  createImportsService,
+  createLedgerService,
+  writePersonRoster,
+} from "@jiuye/server";
 import ExcelJS from "exceljs";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -90,9 +96,11 @@ const user = await h.db
   .where("username", "=", "bench_importer")
   .executeTakeFirstOrThrow();
 const clock = () => new Date();
+const audit = createAuditService({ clock });
 const imports = createImportsService({
   db: h.db,
-  audit: createAuditService({ clock }),
+  audit,
+  ledger: createLedgerService({ db: h.db, audit, clock }),
   cipher: createFieldCipher(Buffer.from(SECRET, "base64")),
   clock,
   dataDir: dir,

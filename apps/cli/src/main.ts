@@ -18,6 +18,7 @@ import {
   createAuditService,
   createFieldCipher,
   createImportsService,
+  createLedgerService,
   DEMO_ACCOUNTS,
   DEMO_CITY,
   DEMO_PASSWORD,
@@ -230,6 +231,7 @@ const importCmd = program.command("import").description("导入花名册（.xlsx
 for (const [kind, label] of [
   ["persons", "劳动者"],
   ["employers", "用人单位"],
+  ["ledger", "就业失业登记"],
 ] as const) {
   importCmd
     .command(`${kind} <file>`)
@@ -261,9 +263,11 @@ for (const [kind, label] of [
         process.exit(1);
       }
       const clock = () => new Date();
+      const auditService = createAuditService({ clock });
       const imports = createImportsService({
         db: h.db,
-        audit: createAuditService({ clock }),
+        audit: auditService,
+        ledger: createLedgerService({ db: h.db, audit: auditService, clock }),
         cipher: createFieldCipher(c.secretKey),
         clock,
         dataDir: c.dataDir,

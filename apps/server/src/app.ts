@@ -124,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     dataDir: config.dataDir,
     maxUnzippedBytes: config.importMaxUnzippedBytes,
+    ledger,
     onError: (jobId, e) => app.log.error({ err: e, jobId }, "import job failed"),
   });
 

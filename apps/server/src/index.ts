@@ -5,6 +5,7 @@ export { createAuditService } from "./modules/audit/audit.service.ts";
 export { totpCodeAt } from "./modules/auth/auth.service.ts";
 export { presentImportJob } from "./modules/imports/imports.presenter.ts";
 export { createImportsService } from "./modules/imports/imports.service.ts";
+export { createLedgerService } from "./modules/ledger/ledger.service.ts";
 export { DEMO_ACCOUNTS, DEMO_CITY, DEMO_PASSWORD, isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 export { insertUser } from "./seed/factories.ts";
 export { SCALES, seedPopulation } from "./seed/population.ts";

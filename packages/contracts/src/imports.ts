@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-export const ImportKindSchema = z.enum(["persons", "employers"], {
-  message: "花名册类型应为 persons（劳动者）或 employers（用人单位）",
+export const ImportKindSchema = z.enum(["persons", "employers", "ledger"], {
+  message: "花名册类型应为 persons（劳动者）、employers（用人单位）或 ledger（就业失业登记）",
 });
 
 export const ImportJobSchema = z

@@ -348,4 +348,53 @@ describe("花名册 import", () => {
       "*行业代码",
     ]);
   });
+
+  it("imports ledger events (就业失业登记) row by row through the ledger rules, rejecting contradictions with the reason", async () => {
+    const a = await t.createPerson({ birthDate: "1985-03-01", residenceRegionCode: "320102003001" });
+    const b = await t.createPerson({ birthDate: "1986-03-01", residenceRegionCode: "320102003001" });
+    const c = await t.createPerson({ birthDate: "1987-03-01", residenceRegionCode: "320104001" });
+    const header = [
+      "公民身份号码",
+      "登记类型",
+      "登记日期",
+      "就业形式",
+      "单位名称",
+      "统一社会信用代码",
+      "合同类型",
+      "注销原因",
+      "有劳动能力和就业意愿",
+    ];
+    const rows = [
+      header,
+      [a.idNumber, "失业登记", "2026-11-02", "", "", "", "", "", "是"],
+      [a.idNumber, "就业登记", "2026-11-10", "灵活就业", "", "", "", "", ""],
+      [b.idNumber, "就业登记注销", "2026-11-10", "", "", "", "", "合同期满", ""],
+      [c.idNumber, "失业登记", "2026-11-02", "", "", "", "", "", "是"],
+      [a.idNumber, "失业登记", "2026-11-11", "", "", "", "", "", "是"],
+      [a.idNumber, "补充登记", "2026-11-11", "", "", "", "", "", ""],
+    ];
+    const res = await upload(worker, "登记花名册.csv", Buffer.from(csv(rows)), "kind=ledger&mode=chunked");
+    const job = await settle(worker, res.json().id);
+    expect(job).toMatchObject({ kind: "ledger", status: "committed", committedRows: 2, rejectedRows: 4, totalRows: 6 });
+    const events = await t.db
+      .selectFrom("ledger_events")
+      .select(["type", "person_id"])
+      .where("person_id", "in", [a.id, b.id, c.id])
+      .orderBy("recorded_at")
+      .execute();
+    expect(
+      events
+        .filter((e) => e.person_id === a.id)
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(["employment", "unemployment", "unemployment_end"].sort());
+    expect(events.filter((e) => e.person_id !== a.id)).toEqual([]);
+    const { rows: report } = await reportRows(worker, job.id);
+    const byLine = Object.fromEntries(report.slice(1).map((r) => [r[0], r.at(-1)]));
+    expect(Object.keys(byLine).sort()).toEqual(["4", "5", "6", "7"]);
+    expect(byLine["5"]).toContain("不在您的辖区");
+    expect(byLine["7"]).toContain("【登记类型】");
+    expect(byLine["4"]).toContain("本人没有未注销的就业登记");
+    expect(byLine["6"]).toContain("请先办理就业登记注销");
+  });
 });

@@ -157,6 +157,36 @@ export const importsRepository = {
     `.execute(db);
   },
 
+  /** Persons (by blind index) inside a region subtree: bidx → id. */
+  async personsInScope(db: Executor, prefix: string, bidx: string[]): Promise<Map<string, string>> {
+    if (bidx.length === 0 || !prefix) return new Map();
+    const r = await sql<{ id: string; b: string }>`
+      select id, id_number_bidx as b from persons
+      where id_number_bidx = any(${bidx}::text[]) and residence_region_code like ${`${prefix}%`}`.execute(db);
+    return new Map(r.rows.map((x) => [x.b.trim(), x.id]));
+  },
+
+  validRows(db: Executor, jobId: string, from: number, to: number) {
+    return db
+      .selectFrom("import_rows")
+      .select(["row_no", "payload"])
+      .where("job_id", "=", jobId)
+      .where("status", "=", "valid")
+      .where("row_no", ">", from)
+      .where("row_no", "<=", to)
+      .orderBy("row_no")
+      .execute();
+  },
+
+  markRow(db: Executor, jobId: string, rowNo: number, status: "committed" | "rejected", errors: unknown) {
+    return db
+      .updateTable("import_rows")
+      .set({ status, ...(errors ? { errors: JSON.stringify(errors) } : {}) })
+      .where("job_id", "=", jobId)
+      .where("row_no", "=", rowNo)
+      .execute();
+  },
+
   async counts(db: Executor, jobId: string) {
     const r = await sql<{ status: string; n: number }>`
       select status, count(*)::int as n from import_rows where job_id = ${jobId} group by status`.execute(db);

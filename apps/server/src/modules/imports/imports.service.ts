@@ -3,30 +3,35 @@ import { createReadStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Writable } from "node:stream";
+import type { LedgerEventBody } from "@jiuye/contracts";
 import type { Database, ImportJobsTable } from "@jiuye/db";
 import {
   EMPLOYER_ROSTER_COLUMNS,
+  LEDGER_ROSTER_COLUMNS,
   mapRosterHeaders,
   PERSON_ROSTER_COLUMNS,
   type RosterColumn,
   scopeCovers,
   shanghaiDate,
 } from "@jiuye/domain";
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
 import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
+import { isUniqueViolation } from "../../lib/scope.ts";
 import { csvLine, rosterTemplate, streamingSheet } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
+import type { LedgerService } from "../ledger/ledger.service.ts";
 import { createEmployerRosterStager } from "./employer-roster.stage.ts";
 import { importsRepository as repo, type StagedRow } from "./imports.repository.ts";
+import { createLedgerRosterStager } from "./ledger-roster.stage.ts";
 import { createPersonRosterStager } from "./person-roster.stage.ts";
 import { formatOf, openRoster, type RawRow, RosterFileError, scanZip } from "./roster-reader.ts";
 
 export type ImportJob = Selectable<ImportJobsTable>;
 export type ImportsService = ReturnType<typeof createImportsService>;
-export type ImportKind = "persons" | "employers";
+export type ImportKind = "persons" | "employers" | "ledger";
 
 interface StagerDeps {
   cipher: FieldCipher;
@@ -34,6 +39,7 @@ interface StagerDeps {
   today: string;
   ctx: { today: string; regionKnown(code: string): boolean; regionInScope(code: string): boolean };
   db: Kysely<Database>;
+  scope: string;
 }
 
 /** What differs between roster kinds: columns, how a row is staged, how staged rows are committed. */
@@ -43,7 +49,7 @@ export const ROSTER_KINDS: Record<
     title: string;
     columns: readonly RosterColumn[];
     stager(d: StagerDeps): (batch: RawRow[]) => Promise<StagedRow[]>;
-    commit(trx: Executor, job: ImportJob, from: number, to: number): Promise<void>;
+    commit(trx: Transaction<Database>, job: ImportJob, from: number, to: number, ledger: LedgerService): Promise<void>;
   }
 > = {
   persons: {
@@ -71,7 +77,77 @@ export const ROSTER_KINDS: Record<
       }),
     commit: (trx, job, from, to) => repo.commitEmployers(trx, job.id, from, to, job.created_by),
   },
+  ledger: {
+    title: "就业失业登记花名册",
+    columns: LEDGER_ROSTER_COLUMNS,
+    stager: (d) =>
+      createLedgerRosterStager({
+        cipher: d.cipher,
+        index: d.index,
+        today: d.today,
+        persons: (b) => repo.personsInScope(d.db, d.scope, b),
+      }),
+    commit: commitLedgerRows,
+  },
 };
+
+/**
+ * Ledger rows go through the same decision as a registration made by hand (open spells, working
+ * age, dates), one by one in row order, each under a savepoint: a refused row is rolled back and
+ * marked rejected with the Chinese reason; the others commit with the chunk.
+ */
+async function commitLedgerRows(
+  trx: Transaction<Database>,
+  job: ImportJob,
+  from: number,
+  to: number,
+  ledger: LedgerService,
+) {
+  const actor: Actor = {
+    userId: job.created_by,
+    username: "import",
+    displayName: "花名册导入",
+    role: "case_worker",
+    regionCode: job.scope_region_code,
+    personId: null,
+    employerId: null,
+    sessionId: `import:${job.id}`,
+    csrfToken: "",
+    totpEnabled: false,
+    mustChangePassword: false,
+  };
+  const ctx: RequestContext = {
+    actorId: job.created_by,
+    actorRole: "case_worker",
+    ip: null,
+    requestId: `import:${job.id}`,
+    provinceCode: job.province_code,
+  };
+  for (const row of await repo.validRows(trx, job.id, from, to)) {
+    const payload = (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as {
+      person_id: string;
+      event: LedgerEventBody;
+    };
+    await sql`savepoint ledger_row`.execute(trx);
+    try {
+      await ledger.recordIn(trx, actor, payload.person_id, payload.event, ctx);
+      await sql`release savepoint ledger_row`.execute(trx);
+      await repo.markRow(trx, job.id, row.row_no, "committed", null);
+    } catch (e) {
+      await sql`rollback to savepoint ledger_row`.execute(trx);
+      const refusal =
+        e instanceof AppError
+          ? (e.errors?.map((x) => ({ column: "登记类型", code: x.code, message: x.message })) ?? [
+              { column: "登记类型", code: e.code, message: e.detail ?? e.message },
+            ])
+          : isUniqueViolation(e)
+            ? [{ column: "登记类型", code: "LEDGER_CONFLICT", message: "与本人当前的就业失业登记状态矛盾（重复登记）" }]
+            : null;
+      if (!refusal) throw e;
+      await repo.markRow(trx, job.id, row.row_no, "rejected", refusal);
+    }
+  }
+}
 
 /** Rows per commit transaction in chunked mode (each chunk is all-or-nothing and resumable). */
 export const COMMIT_CHUNK = 10_000;
@@ -83,6 +159,7 @@ export interface ImportsDeps {
   clock: Clock;
   dataDir: string;
   maxUnzippedBytes: number;
+  ledger: LedgerService;
   onError?: (jobId: string, e: unknown) => void;
 }
 
@@ -138,6 +215,7 @@ export function createImportsService(deps: ImportsDeps) {
     const stager = spec.stager({
       cipher,
       db,
+      scope,
       index: map.index,
       today,
       ctx: { today, regionKnown: (c) => regions.has(c), regionInScope: (c) => !!scope && scopeCovers(scope, c) },
@@ -210,7 +288,7 @@ export function createImportsService(deps: ImportsDeps) {
         for (;;) {
           const chunk = await repo.nextChunk(trx, job.id, after, COMMIT_CHUNK);
           if (!chunk.n || chunk.last === null) break;
-          await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last);
+          await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last, deps.ledger);
           after = chunk.last;
           // progress outside the transaction (never awaited: the embedded database has one connection)
           void repo.updateJob(db, job.id, { processed_rows: after, updated_at: clock() }).catch(() => {});
@@ -224,7 +302,7 @@ export function createImportsService(deps: ImportsDeps) {
       const more = await db.transaction().execute(async (trx) => {
         const chunk = await repo.nextChunk(trx, job.id, 0, COMMIT_CHUNK);
         if (!chunk.n || chunk.last === null) return false;
-        await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, 0, chunk.last);
+        await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, 0, chunk.last, deps.ledger);
         done += chunk.n;
         const c = await repo.counts(trx, job.id);
         await repo.updateJob(trx, job.id, { committed_rows: c.committed, processed_rows: done, updated_at: clock() });

@@ -28,6 +28,8 @@ const STATUS_COLORS: Record<ImportJobDto["status"], string> = {
   failed: "error",
 };
 
+const KIND_LABELS = { persons: "劳动者", employers: "用人单位", ledger: "就业失业登记" } as const;
+
 function isActive(j: ImportJobDto) {
   return (
     j.status === "queued" || j.status === "staging" || j.status === "committing" || (j.status === "staged" && !j.dryRun)
@@ -39,7 +41,7 @@ export function ImportsPage() {
   const { message } = App.useApp();
   const [dryRun, setDryRun] = useState(true);
   const [mode, setMode] = useState<"atomic" | "chunked">("atomic");
-  const [kind, setKind] = useState<"persons" | "employers">("persons");
+  const [kind, setKind] = useState<"persons" | "employers" | "ledger">("persons");
   const [job, setJob] = useState<ImportJobDto | null>(null);
   const [history, setHistory] = useState<ImportJobDto[]>([]);
   const [busy, setBusy] = useState(false);
@@ -107,9 +109,10 @@ export function ImportsPage() {
           <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} style={{ marginRight: 16 }}>
             <Radio value="persons">劳动者</Radio>
             <Radio value="employers">用人单位</Radio>
+            <Radio value="ledger">就业失业登记</Radio>
           </Radio.Group>
           <Button icon={<DownloadOutlined />} href={`/api/v1/imports/templates/${kind}`} download>
-            {kind === "persons" ? "劳动者花名册模板（.xlsx）" : "用人单位花名册模板（.xlsx）"}
+            {`${KIND_LABELS[kind]}花名册模板（.xlsx）`}
           </Button>
           <Typography.Text type="secondary" style={{ marginLeft: 12 }}>
             也可上传 CSV（UTF-8 或 GB18030 编码，首行为相同表头）
@@ -153,7 +156,7 @@ export function ImportsPage() {
             onRow={(j) => ({ onClick: () => poll(j.id), style: { cursor: "pointer" } })}
             columns={[
               { title: "文件", dataIndex: "fileName" },
-              { title: "类型", dataIndex: "kind", render: (k: string) => (k === "persons" ? "劳动者" : "用人单位") },
+              { title: "类型", dataIndex: "kind", render: (k: keyof typeof KIND_LABELS) => KIND_LABELS[k] },
               {
                 title: "状态",
                 dataIndex: "statusLabel",
