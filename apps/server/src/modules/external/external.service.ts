@@ -222,7 +222,11 @@ export function createExternalService(deps: {
       case "disability": {
         const details =
           kind === "disability"
-            ? { kind: r.kind, grade: r.grade, ...protectCertificateNumber(String(r.certificateNumber), cipher.encrypt) }
+            ? {
+                disabilityKind: r.kind,
+                grade: r.grade,
+                ...protectCertificateNumber(String(r.certificateNumber), cipher.encrypt),
+              }
             : {};
         return {
           ...common,

@@ -28,6 +28,37 @@ const HUKOU = [
   { value: "rural", label: "农村" },
 ];
 const SOURCE: Record<string, string> = { declared: "本人申报", imported: "系统导入", verified: "经办核验" };
+const DETAIL_LABELS: Record<string, string> = {
+  school: "毕业院校",
+  graduationDate: "毕业日期",
+  graduationYear: "毕业年份",
+  degree: "学历层次",
+  dischargeDate: "退役日期",
+  certificateNumberMasked: "残疾人证号",
+  disabilityKind: "残疾类别",
+  grade: "等级",
+  releaseDate: "释放日期",
+  note: "备注",
+};
+const DETAIL_VALUES: Record<string, string> = {
+  doctorate: "博士",
+  master: "硕士",
+  bachelor: "本科",
+  junior_college: "专科",
+  visual: "视力残疾",
+  hearing: "听力残疾",
+  speech: "言语残疾",
+  physical: "肢体残疾",
+  intellectual: "智力残疾",
+  mental: "精神残疾",
+  multiple: "多重残疾",
+};
+/** Attribute details in Chinese: known keys and coded values get their labels. */
+export function detailText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([k, v]) => `${DETAIL_LABELS[k] ?? k}：${DETAIL_VALUES[String(v)] ?? String(v)}${k === "grade" ? "级" : ""}`)
+    .join("；");
+}
 const label = (opts: Array<{ value: string; label: string }>, v: string | null) =>
   opts.find((o) => o.value === v)?.label ?? "—";
 
@@ -126,11 +157,7 @@ export function ProfilePanel({
               <Space wrap>
                 <Tag color="blue">{a.label}</Tag>
                 <Tag>{SOURCE[a.source] ?? a.source}</Tag>
-                <Typography.Text type="secondary">
-                  {Object.entries(a.details)
-                    .map(([k, v]) => `${k}: ${String(v)}`)
-                    .join("；")}
-                </Typography.Text>
+                <Typography.Text type="secondary">{detailText(a.details)}</Typography.Text>
               </Space>
             </List.Item>
           )}
