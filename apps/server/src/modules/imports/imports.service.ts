@@ -221,17 +221,26 @@ export function createImportsService(deps: ImportsDeps) {
       ctx: { today, regionKnown: (c) => regions.has(c), regionInScope: (c) => !!scope && scopeCovers(scope, c) },
     });
     let processed = 0;
+    // Two-stage pipeline: while batch N is written, batch N+1 is parsed, validated and encrypted,
+    // so the database and the Node process work at the same time.
+    let writing: Promise<void> = Promise.resolve();
     for await (const batch of source.rows) {
       const staged = await stager(batch);
-      await repo.insertRows(db, job.id, staged);
-      processed += staged.length;
-      await repo.updateJob(db, job.id, {
-        processed_rows: processed,
-        bytes_read: source.bytesRead(),
-        updated_at: clock(),
-      });
+      await writing;
+      writing = (async () => {
+        await repo.insertRows(db, job.id, staged);
+        processed += staged.length;
+        await repo.updateJob(db, job.id, {
+          processed_rows: processed,
+          bytes_read: source.bytesRead(),
+          updated_at: clock(),
+        });
+      })();
+      // a failed write must not go unobserved while the next batch is prepared
+      writing.catch(() => {});
       await yieldToEventLoop();
     }
+    await writing;
     const c = await repo.counts(db, job.id);
     await repo.updateJob(db, job.id, {
       status: "staged",
