@@ -80,7 +80,7 @@ export const importsRepository = {
   async existingIdNumbers(db: Executor, bidx: string[]): Promise<Set<string>> {
     if (bidx.length === 0) return new Set();
     const r = await sql<{ b: string }>`
-      select id_number_bidx as b from persons where id_number_bidx = any(${bidx}::text[])`.execute(db);
+      select id_number_bidx as b from persons where id_number_bidx = any(${bidx}::bpchar[])`.execute(db);
     return new Set(r.rows.map((x) => x.b.trim()));
   },
 
@@ -162,7 +162,7 @@ export const importsRepository = {
     if (bidx.length === 0 || !prefix) return new Map();
     const r = await sql<{ id: string; b: string }>`
       select id, id_number_bidx as b from persons
-      where id_number_bidx = any(${bidx}::text[]) and residence_region_code like ${`${prefix}%`}`.execute(db);
+      where id_number_bidx = any(${bidx}::bpchar[]) and residence_region_code like ${`${prefix}%`}`.execute(db);
     return new Map(r.rows.map((x) => [x.b.trim(), x.id]));
   },
 
