@@ -1,5 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { createTestDatabase } from "@jiuye/db/test-harness";
 import { buildApp, createFieldCipher, loadConfig, seedDemoCity, totpCodeAt } from "@jiuye/server";
 import type { FastifyInstance } from "fastify";
@@ -38,6 +39,8 @@ export async function startE2EServer(): Promise<E2EServer> {
     JIUYE_LOG_LEVEL: "warn",
     JIUYE_PORT: "0",
     JIUYE_HOST: "127.0.0.1",
+    // uploads (roster imports) go to a throwaway directory, not the repository's ./data
+    JIUYE_DATA_DIR: mkdtempSync(join(tmpdir(), "jiuye-e2e-")),
   });
   await seedDemoCity(handle.db, createFieldCipher(config.secretKey), { persons: 300, regionsOnlyDemoCity: true });
   const app = await buildApp({ db: handle.db, config });
