@@ -48,6 +48,7 @@ const MATRIX: Record<string, Allowed> = {
   "POST /api/v1/persons/{id}/ledger": ["case_worker"],
   "GET /api/v1/industries": "all",
   "GET /api/v1/employers": ["case_worker", "employer"],
+  "GET /api/v1/employers/export": ["case_worker"],
   "POST /api/v1/employers": ["case_worker"],
   "GET /api/v1/employers/{id}": ["case_worker", "employer"],
   "PATCH /api/v1/employers/{id}": ["case_worker", "employer"],

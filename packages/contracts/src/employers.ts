@@ -59,6 +59,13 @@ export const ListEmployersQuerySchema = z.strictObject({
   regionCode: RegionCodeSchema.optional(),
 });
 
+export const ExportEmployersQuerySchema = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  industryCode: z.string().trim().max(2).optional(),
+  regionCode: RegionCodeSchema.optional(),
+  format: z.enum(["xlsx", "csv"], { message: "导出格式应为 xlsx 或 csv" }).default("xlsx"),
+});
+
 const headcountFields = {
   headcount: Count.optional(),
   insuredHeadcount: Count.optional(),

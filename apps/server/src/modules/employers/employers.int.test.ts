@@ -178,4 +178,22 @@ describe("用人单位 registry", () => {
     expect(rows.filter((r) => r.level === "section")).toHaveLength(20);
     expect(rows.filter((r) => r.level === "division")).toHaveLength(97);
   });
+
+  it("exports the filtered list masked, with formulas neutralised, within the worker's region", async () => {
+    const formula = await t.request(xuanwu, {
+      method: "POST",
+      url: "/api/v1/employers",
+      payload: body({ name: '=HYPERLINK("http://x")有限公司', contactPhone: "13700001234" }),
+    });
+    expect(formula.statusCode).toBe(201);
+    const res = await t.request(xuanwu, { method: "GET", url: "/api/v1/employers/export?format=csv" });
+    expect(res.statusCode).toBe(200);
+    const text = res.rawPayload.subarray(3).toString("utf8");
+    expect(text.startsWith("单位名称,统一社会信用代码")).toBe(true);
+    expect(text).toContain(`"'=HYPERLINK(""http://x"")有限公司"`);
+    expect(text).toContain("137****1234");
+    expect(text).not.toContain("13700001234");
+    const other = await t.request(qinhuai, { method: "GET", url: "/api/v1/employers/export?format=csv" });
+    expect(other.rawPayload.subarray(3).toString("utf8")).not.toContain("HYPERLINK");
+  });
 });

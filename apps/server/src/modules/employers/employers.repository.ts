@@ -53,16 +53,21 @@ function scoped(db: Executor, scope: EmployerScope) {
     .where(inEmployerScope(scope));
 }
 
+function filtered(db: Executor, scope: EmployerScope, f: EmployerFilter) {
+  let q = scoped(db, scope);
+  if (f.nameContains) q = q.where("employers.name", "like", `%${f.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
+  if (f.creditCode) q = q.where("employers.credit_code", "=", f.creditCode.toUpperCase());
+  if (f.industryCode) q = q.where("employers.industry_code", "=", f.industryCode);
+  if (f.regionPrefix) q = q.where("employers.region_code", "like", prefixPattern(f.regionPrefix));
+  return q;
+}
+
 export type EmployerRow = Awaited<ReturnType<typeof employersRepository.findById>> & {};
 
 /** 用人单位 registry; every read carries the caller's scope. */
 export const employersRepository = {
   async search(db: Executor, scope: EmployerScope, f: EmployerFilter, page: number, pageSize: number) {
-    let q = scoped(db, scope);
-    if (f.nameContains) q = q.where("employers.name", "like", `%${f.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
-    if (f.creditCode) q = q.where("employers.credit_code", "=", f.creditCode.toUpperCase());
-    if (f.industryCode) q = q.where("employers.industry_code", "=", f.industryCode);
-    if (f.regionPrefix) q = q.where("employers.region_code", "like", prefixPattern(f.regionPrefix));
+    const q = filtered(db, scope, f);
     const [rows, total] = await Promise.all([
       q
         .select(COLUMNS)
@@ -86,6 +91,13 @@ export const employersRepository = {
 
   update(db: Executor, id: string, patch: Updateable<EmployersTable>) {
     return db.updateTable("employers").set(patch).where("id", "=", id).execute();
+  },
+
+  /** Keyset-paged rows of a filtered list, for export. */
+  exportBatch(db: Executor, scope: EmployerScope, f: EmployerFilter, afterId: string | null, limit: number) {
+    let q = filtered(db, scope, f);
+    if (afterId) q = q.where("employers.id", ">", afterId);
+    return q.select(COLUMNS).orderBy("employers.id").limit(limit).execute();
   },
 
   industryExists(db: Executor, code: string) {

@@ -1,8 +1,10 @@
+import { PassThrough } from "node:stream";
 import {
   CreateEmployerAccountBodySchema,
   CreateEmployerBodySchema,
   EmployerAccountSchema,
   EmployerSchema,
+  ExportEmployersQuerySchema,
   IdParamsSchema,
   IndustrySchema,
   ListEmployersQuerySchema,
@@ -43,6 +45,35 @@ export function employersRoutes(deps: { employers: EmployersService }): FastifyP
         config: { access: ["case_worker", "employer"] },
       },
       async (req) => employers.search(actorOf(req), req.query),
+    );
+    app.get(
+      "/employers/export",
+      {
+        schema: {
+          tags,
+          summary: "导出筛选结果（.xlsx 或 .csv，联系电话脱敏，公式已中和）",
+          querystring: ExportEmployersQuerySchema,
+        },
+        config: { access: ["case_worker"] },
+      },
+      async (req, reply) => {
+        const out = new PassThrough();
+        const run = await employers.exportList(actorOf(req), req.query, out, contextOf(req));
+        reply
+          .header(
+            "content-type",
+            req.query.format === "xlsx"
+              ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              : "text/csv; charset=utf-8",
+          )
+          .header("cache-control", "no-store")
+          .header(
+            "content-disposition",
+            `attachment; filename="employers.${req.query.format}"; filename*=UTF-8''${encodeURIComponent(`用人单位名单.${req.query.format}`)}`,
+          );
+        run().catch((e) => out.destroy(e));
+        return reply.send(out);
+      },
     );
     app.post(
       "/employers",

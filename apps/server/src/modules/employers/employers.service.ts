@@ -1,5 +1,14 @@
+import type { Writable } from "node:stream";
 import type { Database } from "@jiuye/db";
-import { checkCreditCode, maskPhone, scopeCovers } from "@jiuye/domain";
+import {
+  checkCreditCode,
+  maskPhone,
+  OWNERSHIP_TYPES,
+  type OwnershipType,
+  SIZE_CLASSES,
+  type SizeClass,
+  scopeCovers,
+} from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
@@ -7,6 +16,7 @@ import type { Clock, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { hashPassword } from "../../lib/passwords.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
+import { csvLine, streamingSheet } from "../../lib/spreadsheet.ts";
 import { temporaryPassword } from "../../lib/tokens.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { usersRepository } from "../users/users.repository.ts";
@@ -106,6 +116,76 @@ export function createEmployersService(deps: {
         query.pageSize,
       );
       return { items: rows.map(presentEmployer), total, page: query.page, pageSize: query.pageSize };
+    },
+
+    /** Exports the filtered list (.xlsx or .csv): contact phones masked, formulas neutralised. */
+    async exportList(
+      actor: Actor,
+      input: { q?: string; industryCode?: string; regionCode?: string; format: "xlsx" | "csv" },
+      out: Writable,
+      ctx: RequestContext,
+    ) {
+      const scope = employerScopeOf(actor);
+      const filter = {
+        nameContains: input.q || undefined,
+        industryCode: input.industryCode || undefined,
+        regionPrefix: input.regionCode,
+      };
+      await audit.record(db, ctx, {
+        action: "employer.export",
+        subjectType: "employer",
+        fields: ["name", "creditCode", "contactPhoneMasked"],
+        detail: {
+          format: input.format,
+          filters: Object.keys(filter).filter((k) => (filter as Record<string, unknown>)[k]),
+        },
+      });
+      const headers = [
+        "单位名称",
+        "统一社会信用代码",
+        "行业代码",
+        "行业",
+        "单位类型",
+        "企业规模",
+        "所在地区划代码",
+        "所在地",
+        "职工人数",
+        "参保人数",
+        "统计日期",
+        "联系人",
+        "联系电话",
+      ];
+      return async () => {
+        const sheet = input.format === "xlsx" ? streamingSheet(out, "用人单位", headers) : null;
+        if (!sheet) out.write(`\uFEFF${csvLine(headers)}`);
+        let after: string | null = null;
+        for (;;) {
+          const rows = await repo.exportBatch(db, scope, filter, after, 2000);
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            const values = [
+              r.name,
+              r.credit_code,
+              r.industry_code,
+              r.industry_name ?? "",
+              OWNERSHIP_TYPES[r.ownership as OwnershipType] ?? r.ownership,
+              r.size_class ? SIZE_CLASSES[r.size_class as SizeClass] : "",
+              r.region_code,
+              r.region_name ?? "",
+              r.headcount,
+              r.insured_headcount,
+              r.headcount_as_of ?? "",
+              r.contact_name ?? "",
+              r.contact_phone_masked ?? "",
+            ];
+            if (sheet) sheet.add(values);
+            else if (!out.write(csvLine(values))) await new Promise<void>((res) => out.once("drain", () => res()));
+          }
+          after = rows[rows.length - 1]!.id;
+        }
+        if (sheet) await sheet.end();
+        else out.end();
+      };
     },
 
     async get(actor: Actor, id: string) {

@@ -1,4 +1,4 @@
-import { PlusOutlined } from "@ant-design/icons";
+import { DownloadOutlined, PlusOutlined } from "@ant-design/icons";
 import type { Employer } from "@jiuye/contracts";
 import {
   App,
@@ -92,6 +92,9 @@ export function EmployersPage() {
         />
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
           登记用人单位
+        </Button>
+        <Button icon={<DownloadOutlined />} href={`/api/v1/employers/export${query({ q, format: "xlsx" })}`}>
+          导出 Excel
         </Button>
       </Space>
       <Table<Employer>
