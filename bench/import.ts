@@ -16,9 +16,9 @@ import {
   createFieldCipher,
   createImportsService,
   createLedgerService,
+  ExcelJS,
   writePersonRoster,
 } from "@jiuye/server";
-import ExcelJS from "exceljs";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { jiuye } from "./support.ts";

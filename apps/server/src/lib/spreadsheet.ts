@@ -1,6 +1,6 @@
 import type { Writable } from "node:stream";
 import { neutraliseFormula, type RosterColumn } from "@jiuye/domain";
-import ExcelJS from "exceljs";
+import ExcelJS from "./exceljs.ts";
 
 const TEMPLATE_ROWS = 10_000;
 

@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
 import { EDUCATION_LABELS, idNumberCheckChar, PERSON_ROSTER_COLUMNS } from "@jiuye/domain";
-import ExcelJS from "exceljs";
+import ExcelJS from "../lib/exceljs.ts";
 import { createRandom, syntheticPerson } from "./factories.ts";
 
 /**

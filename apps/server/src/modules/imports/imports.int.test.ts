@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { creditCodeCheckChar, findUnmaskedIdentifiers, idNumberCheckChar } from "@jiuye/domain";
-import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ExcelJS from "../../lib/exceljs.ts";
 import { createRandom, syntheticPerson } from "../../seed/factories.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
 

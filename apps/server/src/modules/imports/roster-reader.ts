@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { parse } from "csv-parse";
-import ExcelJS from "exceljs";
+import ExcelJS from "../../lib/exceljs.ts";
 
 /** Thrown for a file that cannot be read as a roster; the message is Chinese and shown to the user. */
 export class RosterFileError extends Error {

@@ -1,7 +1,7 @@
 import { findUnmaskedIdentifiers } from "@jiuye/domain";
-import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ExcelJS from "../../lib/exceljs.ts";
 import { createRandom, insertPersons, syntheticPerson } from "../../seed/factories.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
 
