@@ -26,7 +26,8 @@ export function createFieldCipher(secret: Buffer): FieldCipher {
         randomFillSync(ivPool);
         ivOffset = 0;
       }
-      const iv = ivPool.subarray(ivOffset, (ivOffset += 12));
+      const iv = ivPool.subarray(ivOffset, ivOffset + 12);
+      ivOffset += 12;
       const cipher = createCipheriv("aes-256-gcm", encKey, iv);
       const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
       return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64")}`;

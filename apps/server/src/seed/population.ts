@@ -168,7 +168,9 @@ export async function seedPopulation(
 
     // households
     const byHousehold = new Map<number, number[]>();
-    people.forEach((p, i) => byHousehold.set(p.household, [...(byHousehold.get(p.household) ?? []), i]));
+    people.forEach((p, i) => {
+      byHousehold.set(p.household, [...(byHousehold.get(p.household) ?? []), i]);
+    });
     const hh = [...byHousehold.values()];
     const hhRows = hh.map((members) => ({
       province_code: people[members[0]!]!.residenceRegionCode.slice(0, 2),

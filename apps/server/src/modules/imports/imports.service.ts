@@ -17,7 +17,7 @@ import {
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
-import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
+import type { Clock, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import { csvLine, rosterTemplate, streamingSheet } from "../../lib/spreadsheet.ts";
