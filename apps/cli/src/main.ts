@@ -319,7 +319,7 @@ for (const [kind, label] of [
       if (started.reused) process.stderr.write("该文件此前已导入（或中断），继续原任务，不会重复登记\n");
       const bar = importProgress();
       const timer = setInterval(async () => {
-        const j = await h.db.selectFrom("import_jobs").selectAll().where("id", "=", id).executeTakeFirst();
+        const j = await imports.get(actor, id).catch(() => null);
         if (j) bar.update(presentImportJob(j, new Date()));
       }, Number(process.env.JIUYE_PROGRESS_INTERVAL_MS) || 500);
       await imports.run(id);

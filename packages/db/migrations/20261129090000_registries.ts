@@ -155,6 +155,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       accepted_rows integer not null default 0,
       rejected_rows integer not null default 0,
       committed_rows integer not null default 0,
+      -- staged rows up to this row number are committed (valid ones) — one update per chunk, not per row
+      committed_through integer not null default 0,
       processed_rows integer not null default 0,
       file_size bigint not null default 0,
       bytes_read bigint not null default 0,

@@ -237,6 +237,7 @@ export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
     accepted_rows: "internal",
     rejected_rows: "internal",
     committed_rows: "internal",
+    committed_through: "internal",
     processed_rows: "internal",
     file_size: "internal",
     bytes_read: "internal",

@@ -264,6 +264,7 @@ export interface ImportJobsTable {
   accepted_rows: Generated<number>;
   rejected_rows: Generated<number>;
   committed_rows: Generated<number>;
+  committed_through: Generated<number>;
   processed_rows: Generated<number>;
   file_size: Generated<string | number>;
   bytes_read: Generated<string | number>;

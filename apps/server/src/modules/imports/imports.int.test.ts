@@ -236,13 +236,9 @@ describe("花名册 import", () => {
     );
     expect(j).toMatchObject({ status: "committed", committedRows: 1, rejectedRows: 1 });
     expect(await personCount()).toBe(before + 1);
-    const statuses = await t.db
-      .selectFrom("import_rows")
-      .select(["status"])
-      .where("job_id", "=", j.id)
-      .orderBy("row_no")
-      .execute();
-    expect(statuses.map((r) => r.status)).toEqual(["rejected", "committed"]);
+    // the row for the other region (line 2) is the rejected one, with the reason
+    const { rows: report } = await reportRows(other, j.id);
+    expect(report.slice(1).map((r) => [r[0], r.at(-1)])).toEqual([["2", "【常住地区划代码】常住地不在您的管辖范围内"]]);
   });
 
   it("imports an employer roster: credit code checksum, GB/T 4754 industry, region scope, no duplicates", async () => {

@@ -97,30 +97,31 @@ export const importsRepository = {
    * Commits staged persons rows in (from, to]: inserts them, marks each committed, or rejected
    * when someone registered the same ID number since staging — all in the caller's transaction.
    */
-  async commitPersons(db: Executor, jobId: string, from: number, to: number): Promise<void> {
-    await sql`
-      with src as (
-        select row_no, payload from import_rows
-        where job_id = ${jobId} and status = 'valid' and row_no > ${from} and row_no <= ${to}
-      ), ins as (
+  async commitPersons(db: Executor, jobId: string, from: number, to: number): Promise<number> {
+    const r = await sql<{ inserted: number }>`
+      with ins as (
         insert into persons (name, id_number_enc, id_number_bidx, id_number_masked, phone_enc, phone_bidx,
                              phone_masked, sex, birth_date, residence_region_code, province_code, education,
                              hukou_type, hukou_region_code)
         select p.name, p.id_number_enc, p.id_number_bidx, p.id_number_masked, p.phone_enc, p.phone_bidx,
                p.phone_masked, p.sex, p.birth_date, p.residence_region_code, p.province_code, p.education,
                p.hukou_type, p.hukou_region_code
-        from src, jsonb_populate_record(null::persons, src.payload) p
-        order by src.row_no
+        from import_rows r, jsonb_populate_record(null::persons, r.payload) p
+        where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
+        order by r.row_no
         on conflict (id_number_bidx) do nothing
         returning id_number_bidx
+      ), lost as (
+        update import_rows r
+           set status = 'rejected',
+               errors = '[{"column":"公民身份号码","code":"PERSON_EXISTS","message":"该公民身份号码已登记（导入期间由他人登记）"}]'::jsonb
+         where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
+           and (r.payload->>'id_number_bidx') not in (select id_number_bidx::text from ins)
+        returning 1
       )
-      update import_rows r
-         set status = case when (r.payload->>'id_number_bidx') in (select id_number_bidx::text from ins)
-                           then 'committed' else 'rejected' end,
-             errors = case when (r.payload->>'id_number_bidx') in (select id_number_bidx::text from ins) then r.errors
-               else '[{"column":"公民身份号码","code":"PERSON_EXISTS","message":"该公民身份号码已登记（导入期间由他人登记）"}]'::jsonb end
-       where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
+      select (select count(*) from ins)::int as inserted, (select count(*) from lost)::int as lost
     `.execute(db);
+    return r.rows[0]!.inserted;
   },
 
   async existingCreditCodes(db: Executor, codes: string[]): Promise<Set<string>> {
@@ -132,29 +133,31 @@ export const importsRepository = {
   },
 
   /** Commits staged employer rows in (from, to], like commitPersons (credit code is the key). */
-  async commitEmployers(db: Executor, jobId: string, from: number, to: number, createdBy: string): Promise<void> {
-    await sql`
-      with src as (
-        select row_no, payload from import_rows
-        where job_id = ${jobId} and status = 'valid' and row_no > ${from} and row_no <= ${to}
-      ), ins as (
+  async commitEmployers(db: Executor, jobId: string, from: number, to: number, createdBy: string): Promise<number> {
+    const r = await sql<{ inserted: number }>`
+      with ins as (
         insert into employers (province_code, credit_code, name, industry_code, ownership, size_class, region_code,
                                headcount, insured_headcount, headcount_as_of, contact_name, contact_phone_enc,
                                contact_phone_masked, created_by, created_at, updated_at)
         select e.province_code, e.credit_code, e.name, e.industry_code, e.ownership, e.size_class, e.region_code,
                e.headcount, e.insured_headcount, e.headcount_as_of, e.contact_name, e.contact_phone_enc,
                e.contact_phone_masked, ${createdBy}::uuid, now(), now()
-        from src, jsonb_populate_record(null::employers, src.payload) e
-        order by src.row_no
+        from import_rows r, jsonb_populate_record(null::employers, r.payload) e
+        where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
+        order by r.row_no
         on conflict (credit_code) do nothing
         returning credit_code
+      ), lost as (
+        update import_rows r
+           set status = 'rejected',
+               errors = '[{"column":"统一社会信用代码","code":"EMPLOYER_EXISTS","message":"该统一社会信用代码已登记（导入期间由他人登记）"}]'::jsonb
+         where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
+           and (r.payload->>'credit_code') not in (select credit_code from ins)
+        returning 1
       )
-      update import_rows r
-         set status = case when (r.payload->>'credit_code') in (select credit_code from ins) then 'committed' else 'rejected' end,
-             errors = case when (r.payload->>'credit_code') in (select credit_code from ins) then r.errors
-               else '[{"column":"统一社会信用代码","code":"EMPLOYER_EXISTS","message":"该统一社会信用代码已登记（导入期间由他人登记）"}]'::jsonb end
-       where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
+      select (select count(*) from ins)::int as inserted, (select count(*) from lost)::int as lost
     `.execute(db);
+    return r.rows[0]!.inserted;
   },
 
   /** Persons (by blind index) inside a region subtree: bidx → id. */
@@ -187,11 +190,30 @@ export const importsRepository = {
       .execute();
   },
 
+  /** Row counts; valid rows at or below the job's watermark are committed. */
   async counts(db: Executor, jobId: string) {
-    const r = await sql<{ status: string; n: number }>`
-      select status, count(*)::int as n from import_rows where job_id = ${jobId} group by status`.execute(db);
-    const by = Object.fromEntries(r.rows.map((x) => [x.status, x.n]));
-    return { valid: by.valid ?? 0, rejected: by.rejected ?? 0, committed: by.committed ?? 0 };
+    const r = await sql<{ valid: number; rejected: number; committed: number }>`
+      select count(*) filter (where r.status = 'valid' and r.row_no > j.committed_through)::int as valid,
+             count(*) filter (where r.status = 'rejected')::int as rejected,
+             count(*) filter (where r.status = 'committed' or (r.status = 'valid' and r.row_no <= j.committed_through))::int as committed
+      from import_jobs j left join import_rows r on r.job_id = j.id
+      where j.id = ${jobId}`.execute(db);
+    return r.rows[0] ?? { valid: 0, rejected: 0, committed: 0 };
+  },
+
+  /** Locks the job row for one commit chunk and returns its watermark. */
+  async lockWatermark(db: Executor, jobId: string): Promise<number> {
+    const r = await sql<{
+      w: number;
+    }>`select committed_through as w from import_jobs where id = ${jobId} for update`.execute(db);
+    return r.rows[0]?.w ?? 0;
+  },
+
+  advanceWatermark(db: Executor, jobId: string, to: number, committed: number, now: Date) {
+    return sql`
+      update import_jobs set committed_through = ${to}, committed_rows = committed_rows + ${committed},
+             updated_at = ${now}
+      where id = ${jobId}`.execute(db);
   },
 
   rejectedRows(db: Executor, jobId: string, after: number, limit: number) {

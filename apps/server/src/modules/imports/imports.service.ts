@@ -49,7 +49,14 @@ export const ROSTER_KINDS: Record<
     title: string;
     columns: readonly RosterColumn[];
     stager(d: StagerDeps): (batch: RawRow[]) => Promise<StagedRow[]>;
-    commit(trx: Transaction<Database>, job: ImportJob, from: number, to: number, ledger: LedgerService): Promise<void>;
+    /** Commits the valid staged rows in (from, to]; returns how many were committed. */
+    commit(
+      trx: Transaction<Database>,
+      job: ImportJob,
+      from: number,
+      to: number,
+      ledger: LedgerService,
+    ): Promise<number>;
   }
 > = {
   persons: {
@@ -102,7 +109,8 @@ async function commitLedgerRows(
   from: number,
   to: number,
   ledger: LedgerService,
-) {
+): Promise<number> {
+  let committed = 0;
   const actor: Actor = {
     userId: job.created_by,
     username: "import",
@@ -133,6 +141,7 @@ async function commitLedgerRows(
       await ledger.recordIn(trx, actor, payload.person_id, payload.event, ctx);
       await sql`release savepoint ledger_row`.execute(trx);
       await repo.markRow(trx, job.id, row.row_no, "committed", null);
+      committed++;
     } catch (e) {
       await sql`rollback to savepoint ledger_row`.execute(trx);
       const refusal =
@@ -147,6 +156,7 @@ async function commitLedgerRows(
       await repo.markRow(trx, job.id, row.row_no, "rejected", refusal);
     }
   }
+  return committed;
 }
 
 /** Rows per commit transaction in chunked mode (each chunk is all-or-nothing and resumable). */
@@ -184,6 +194,10 @@ export function createImportsService(deps: ImportsDeps) {
   const { db, audit, cipher, clock } = deps;
   const importsDir = resolve(deps.dataDir, "imports");
   const running = new Map<string, Promise<void>>();
+  // rows committed so far by an atomic commit, whose transaction holds the job row until it ends
+  const liveProgress = new Map<string, number>();
+  const withLiveProgress = (j: ImportJob): ImportJob =>
+    j.status === "committing" && liveProgress.has(j.id) ? { ...j, processed_rows: liveProgress.get(j.id)! } : j;
 
   const ctxOf = (job: ImportJob): RequestContext => ({
     actorId: job.created_by,
@@ -200,6 +214,8 @@ export function createImportsService(deps: ImportsDeps) {
     await repo.updateJob(db, job.id, {
       status: "staging",
       processed_rows: 0,
+      committed_through: 0,
+      committed_rows: 0,
       bytes_read: 0,
       started_at: started,
       updated_at: started,
@@ -293,14 +309,15 @@ export function createImportsService(deps: ImportsDeps) {
     };
     if (job.mode === "atomic") {
       await db.transaction().execute(async (trx) => {
-        let after = 0;
+        let after = await repo.lockWatermark(trx, job.id);
         for (;;) {
           const chunk = await repo.nextChunk(trx, job.id, after, COMMIT_CHUNK);
           if (!chunk.n || chunk.last === null) break;
-          await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last, deps.ledger);
+          const n = await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last, deps.ledger);
+          await repo.advanceWatermark(trx, job.id, chunk.last, n, clock());
           after = chunk.last;
-          // progress outside the transaction (never awaited: the embedded database has one connection)
-          void repo.updateJob(db, job.id, { processed_rows: after, updated_at: clock() }).catch(() => {});
+          // the job row is locked by this transaction: progress is kept in memory until it commits
+          liveProgress.set(job.id, after);
         }
         await finish(trx);
       });
@@ -309,12 +326,15 @@ export function createImportsService(deps: ImportsDeps) {
     let done = 0;
     for (;;) {
       const more = await db.transaction().execute(async (trx) => {
-        const chunk = await repo.nextChunk(trx, job.id, 0, COMMIT_CHUNK);
+        // the watermark moves in the same transaction as the rows it covers: a crash loses the
+        // chunk in flight and nothing else, and a rerun starts after the last committed chunk
+        const after = await repo.lockWatermark(trx, job.id);
+        const chunk = await repo.nextChunk(trx, job.id, after, COMMIT_CHUNK);
         if (!chunk.n || chunk.last === null) return false;
-        await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, 0, chunk.last, deps.ledger);
+        const n = await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last, deps.ledger);
+        await repo.advanceWatermark(trx, job.id, chunk.last, n, clock());
         done += chunk.n;
-        const c = await repo.counts(trx, job.id);
-        await repo.updateJob(trx, job.id, { committed_rows: c.committed, processed_rows: done, updated_at: clock() });
+        await repo.updateJob(trx, job.id, { processed_rows: done });
         return true;
       });
       if (!more) break;
@@ -344,6 +364,7 @@ export function createImportsService(deps: ImportsDeps) {
         if (!(e instanceof RosterFileError)) deps.onError?.(jobId, e);
       } finally {
         running.delete(jobId);
+        liveProgress.delete(jobId);
       }
     })();
     running.set(jobId, p);
@@ -468,10 +489,10 @@ export function createImportsService(deps: ImportsDeps) {
     },
 
     async get(actor: Actor, id: string) {
-      return ownJob(actor, await repo.findJob(db, id));
+      return withLiveProgress(ownJob(actor, await repo.findJob(db, id)));
     },
 
-    list: (actor: Actor) => repo.listJobs(db, actor.userId, 20),
+    list: async (actor: Actor) => (await repo.listJobs(db, actor.userId, 20)).map(withLiveProgress),
 
     /** Every rejected row with its masked values and Chinese reasons, as .xlsx. */
     async writeReport(actor: Actor, id: string, out: Writable, ctx: RequestContext) {
