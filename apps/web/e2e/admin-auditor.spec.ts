@@ -29,7 +29,14 @@ describe("administrator and auditor journeys", () => {
     await page.click(".ant-select-item-option >> text=经办人员");
     await page.click("#new-region");
     await page.keyboard.type("新街口");
-    await page.click(".ant-select-item-option >> text=新街口街道");
+    // the search results re-render while typing settles: pick the option by its code, then close
+    // the dropdown by clicking the modal title so it cannot cover the OK button
+    await page.click('.ant-select-item-option[title*="320102003"]');
+    await page.click(".ant-modal-title");
+    await page.waitForSelector(".ant-select-dropdown", { state: "hidden" });
+    expect(
+      await page.locator("#new-region").locator("xpath=ancestor::div[contains(@class,'ant-select')][1]").textContent(),
+    ).toContain("新街口街道");
     await page.click(".ant-modal-footer button.ant-btn-primary");
     const temp = (await page.locator("[data-testid=temp-password]").textContent())!.trim();
     expect(temp.length).toBeGreaterThanOrEqual(12);
