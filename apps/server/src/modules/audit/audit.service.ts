@@ -33,6 +33,7 @@ function contentOf(row: AuditRow): AuditEntryContent {
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;
+export type AuditRowValues = ReturnType<AuditService["rowOf"]>;
 
 export interface VerifyResult {
   ok: boolean;
@@ -103,23 +104,33 @@ export function createAuditService(deps: { clock: Clock }) {
     });
   }
 
+  function rowOf(ctx: RequestContext, event: AuditEvent) {
+    return {
+      at: deps.clock(),
+      actor_id: ctx.actorId,
+      actor_role: ctx.actorRole,
+      ip: ctx.ip,
+      action: event.action,
+      subject_type: event.subjectType ?? null,
+      subject_id: event.subjectId ?? null,
+      fields: event.fields ?? [],
+      purpose: event.purpose ?? null,
+      outcome: event.outcome ?? "ok",
+      request_id: ctx.requestId,
+      detail: event.detail ?? null,
+      province_code: ctx.provinceCode ?? null,
+    };
+  }
+
   return {
+    /**
+     * The audit row for an event, for a repository that writes it in the same statement as the
+     * change it records (one round trip fewer on hot paths); same content as `record` writes.
+     */
+    rowOf,
+
     async record(trx: Executor, ctx: RequestContext, event: AuditEvent): Promise<void> {
-      const row = {
-        at: deps.clock(),
-        actor_id: ctx.actorId,
-        actor_role: ctx.actorRole,
-        ip: ctx.ip,
-        action: event.action,
-        subject_type: event.subjectType ?? null,
-        subject_id: event.subjectId ?? null,
-        fields: event.fields ?? [],
-        purpose: event.purpose ?? null,
-        outcome: event.outcome ?? "ok",
-        request_id: ctx.requestId,
-        detail: event.detail ?? null,
-        province_code: ctx.provinceCode ?? null,
-      };
+      const row = rowOf(ctx, event);
       if (trx.isTransaction) await repo.insertMany(trx, [row]);
       else await enqueue(trx as Kysely<Database>, row);
     },

@@ -53,6 +53,19 @@ describe("就业失业登记", () => {
       ["unemployment", "2026-10-15"],
       ["employment", null],
     ]);
+    // each registration left its audit row, naming the event (written in the event's own statement)
+    const audited = await t.db
+      .selectFrom("audit_log")
+      .select(["action", "detail", "actor_id", "province_code"])
+      .where("subject_id", "=", id)
+      .where("action", "in", ["ledger.unemployment", "ledger.employment"])
+      .orderBy("seq")
+      .execute();
+    expect(audited.map((a) => a.action)).toEqual(["ledger.unemployment", "ledger.employment"]);
+    const detail = (d: unknown) => (typeof d === "string" ? JSON.parse(d) : d) as { event: string };
+    expect(detail(audited[0]!.detail).event).toBe(u.json().event.id);
+    expect(detail(audited[1]!.detail).event).toBe(e.json().event.id);
+    expect(audited[0]).toMatchObject({ actor_id: worker.userId, province_code: "32" });
   });
 
   it("refuses unemployment while employed, explaining why, and writes nothing", async () => {

@@ -1,6 +1,7 @@
 import type { LedgerEventsTable, LedgerSpellsTable } from "@jiuye/db";
 import { type Insertable, type Selectable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
+import type { AuditRowValues } from "../audit/audit.service.ts";
 import { inPersonScope, type PersonScope } from "../persons/persons.repository.ts";
 
 /** A spell as json_agg returns it: dates as 'YYYY-MM-DD' strings. */
@@ -37,6 +38,7 @@ export const ledgerRepository = {
   async insertStartEvent(
     db: Executor,
     e: {
+      id: string;
       person_id: string;
       province_code: string;
       type: "employment" | "unemployment";
@@ -51,15 +53,20 @@ export const ledgerRepository = {
       recorded_by: string;
       recorded_at: Date;
     },
+    /** The audit row recording this event, written by the same statement (one round trip). */
+    a: AuditRowValues,
   ) {
     const r = await sql<Selectable<LedgerEventsTable>>`
       with e as (
-        insert into ledger_events (person_id, province_code, type, event_date, region_code, employment_form, employer_name, employer_credit_code, contract_type, contract_end, spell_id, recorded_by, recorded_at)
-        values (${e.person_id}, ${e.province_code}, ${e.type}, ${e.event_date}, ${e.region_code}, ${e.employment_form}, ${e.employer_name}, ${e.employer_credit_code}, ${e.contract_type}, ${e.contract_end}, ${e.spell_id}, ${e.recorded_by}, ${e.recorded_at})
+        insert into ledger_events (id, person_id, province_code, type, event_date, region_code, employment_form, employer_name, employer_credit_code, contract_type, contract_end, spell_id, recorded_by, recorded_at)
+        values (${e.id}, ${e.person_id}, ${e.province_code}, ${e.type}, ${e.event_date}, ${e.region_code}, ${e.employment_form}, ${e.employer_name}, ${e.employer_credit_code}, ${e.contract_type}, ${e.contract_end}, ${e.spell_id}, ${e.recorded_by}, ${e.recorded_at})
         returning *
       ), s as (
         insert into ledger_spells (id, person_id, province_code, kind, employment_form, employer_name, region_code, started_on, start_event_id, updated_at)
         select spell_id, person_id, province_code, type, employment_form, employer_name, region_code, event_date, id, recorded_at from e
+      ), a as (
+        insert into audit_log (at, actor_id, actor_role, ip, action, subject_type, subject_id, fields, purpose, outcome, request_id, detail, province_code)
+        values (${a.at}, ${a.actor_id}, ${a.actor_role}, ${a.ip}, ${a.action}, ${a.subject_type}, ${a.subject_id}, ${a.fields}::text[], ${a.purpose}, ${a.outcome}, ${a.request_id}, ${a.detail === null ? null : JSON.stringify(a.detail)}::jsonb, ${a.province_code})
       )
       select * from e`.execute(db);
     return r.rows[0]!;

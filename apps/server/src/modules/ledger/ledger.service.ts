@@ -178,17 +178,29 @@ export function createLedgerService(deps: { db: Kysely<Database>; audit: AuditSe
     let opened: (typeof openRows)[number] | null = null;
     if (body.type === "employment" || body.type === "unemployment") {
       const employment = body.type === "employment" ? body : null;
-      event = await repo.insertStartEvent(trx, {
-        ...base,
-        type: body.type,
-        event_date: body.date,
-        spell_id: randomUUID(),
-        employment_form: employment?.form ?? null,
-        employer_name: employment?.employerName || null,
-        employer_credit_code: employment?.employerCreditCode || null,
-        contract_type: employment?.contractType ?? null,
-        contract_end: employment?.contractEnd ?? null,
-      });
+      const eventId = randomUUID();
+      event = await repo.insertStartEvent(
+        trx,
+        {
+          ...base,
+          id: eventId,
+          type: body.type,
+          event_date: body.date,
+          spell_id: randomUUID(),
+          employment_form: employment?.form ?? null,
+          employer_name: employment?.employerName || null,
+          employer_credit_code: employment?.employerCreditCode || null,
+          contract_type: employment?.contractType ?? null,
+          contract_end: employment?.contractEnd ?? null,
+        },
+        audit.rowOf(ctx, {
+          action: `ledger.${body.type}`,
+          subjectType: "person",
+          subjectId: personId,
+          fields: ["ledger"],
+          detail: { event: eventId },
+        }),
+      );
       opened = {
         id: event.spell_id,
         person_id: personId,
@@ -215,14 +227,14 @@ export function createLedgerService(deps: { db: Kysely<Database>; audit: AuditSe
         spell_id: spell.id,
       });
       await repo.closeSpell(trx, spell.id, body.date, body.reason, event.id, now);
+      await audit.record(trx, ctx, {
+        action: `ledger.${body.type}`,
+        subjectType: "person",
+        subjectId: personId,
+        fields: ["ledger"],
+        detail: { event: event.id },
+      });
     }
-    await audit.record(trx, ctx, {
-      action: `ledger.${body.type}`,
-      subjectType: "person",
-      subjectId: personId,
-      fields: ["ledger"],
-      detail: { event: event.id },
-    });
     // The new state is known without reading it back: open spells minus those ended, plus the one opened.
     const ended = new Set([
       ...decision.alsoEnds.map((x) => x.spell.id),
