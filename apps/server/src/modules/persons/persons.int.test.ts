@@ -101,6 +101,12 @@ describe("region scope", () => {
     // the owner of that street finds the same person by the same exact ID number
     const own = await t.request(other, { method: "GET", url: `/api/v1/persons?idNumber=${people.qinhuaiIdNumber}` });
     expect(own.json().items.map((p: { id: string }) => p.id)).toEqual([people.inQinhuai]);
+    expect(own.json().total).toBe(1);
+    const page2 = await t.request(other, {
+      method: "GET",
+      url: `/api/v1/persons?idNumber=${people.qinhuaiIdNumber}&page=2`,
+    });
+    expect(page2.json()).toMatchObject({ items: [], total: 1, page: 2 });
     // and the city worker sees both
     expect((await t.request(city, { method: "GET", url: "/api/v1/persons?pageSize=200" })).json().total).toBe(2);
   });

@@ -74,6 +74,11 @@ function filtered(db: Executor, scope: PersonScope, f: PersonFilter) {
 export const personsRepository = {
   async search(db: Executor, scope: PersonScope, f: PersonFilter, page: number, pageSize: number) {
     const q = filtered(db, scope, f);
+    if (f.idNumberBidx) {
+      // the blind index is unique: at most one match, so the page is the count (one query, not two)
+      const match = await q.select(COLUMNS).limit(1).execute();
+      return { rows: page === 1 ? match : [], total: match.length };
+    }
     const [rows, total] = await Promise.all([
       q
         .select(COLUMNS)
