@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { dropServerDatabase, ensureServerDatabase, openDatabase } from "@jiuye/db";
 import {
+  caseWorkerActor,
   createAuditService,
   createFieldCipher,
   createImportsService,
@@ -106,19 +107,13 @@ const imports = createImportsService({
   dataDir: dir,
   maxUnzippedBytes: 4 * 1024 * 1024 * 1024,
 });
-const actor = {
+const actor = caseWorkerActor({
   userId: user.id,
   username: user.username,
   displayName: user.display_name,
-  role: "case_worker" as const,
   regionCode: "3201",
-  personId: null,
-  employerId: null,
   sessionId: "bench",
-  csrfToken: "",
-  totpEnabled: false,
-  mustChangePassword: false,
-};
+});
 const ctx = { actorId: user.id, actorRole: "case_worker", ip: null, requestId: "bench", provinceCode: "32" };
 
 async function importFile(path: string, name: string) {

@@ -15,6 +15,7 @@ import {
 import {
   buildApp,
   ConfigError,
+  caseWorkerActor,
   createAuditService,
   createFieldCipher,
   createImportsService,
@@ -274,19 +275,13 @@ for (const [kind, label] of [
         maxUnzippedBytes: c.importMaxUnzippedBytes,
         onError: (_id, e) => process.stderr.write(`${String((e as Error)?.stack ?? e)}\n`),
       });
-      const actor = {
+      const actor = caseWorkerActor({
         userId: user.id,
         username: user.username,
         displayName: user.display_name,
-        role: "case_worker" as const,
         regionCode: user.region_code,
-        personId: null,
-        employerId: null,
         sessionId: "cli",
-        csrfToken: "",
-        totpEnabled: false,
-        mustChangePassword: false,
-      };
+      });
       const ctx = {
         actorId: user.id,
         actorRole: "case_worker",

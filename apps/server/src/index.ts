@@ -1,5 +1,6 @@
 export { buildApp } from "./app.ts";
 export { type Config, ConfigError, ensureSecretKey, loadConfig } from "./config.ts";
+export { caseWorkerActor } from "./lib/actor.ts";
 export { default as ExcelJS } from "./lib/exceljs.ts";
 export { createFieldCipher } from "./lib/field-cipher.ts";
 export { createAuditService } from "./modules/audit/audit.service.ts";

@@ -19,3 +19,22 @@ export interface Actor {
 
 /** Who may call a route: everyone, any signed-in user, or the listed roles. */
 export type Access = "public" | "authenticated" | readonly Role[];
+
+/** A case worker acting outside a browser session (CLI imports, background import jobs). */
+export function caseWorkerActor(u: {
+  userId: string;
+  username: string;
+  displayName: string;
+  regionCode: string | null;
+  sessionId: string;
+}): Actor {
+  return {
+    ...u,
+    role: "case_worker",
+    personId: null,
+    employerId: null,
+    csrfToken: "",
+    totpEnabled: false,
+    mustChangePassword: false,
+  };
+}

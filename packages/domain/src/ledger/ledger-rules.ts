@@ -70,7 +70,7 @@ export interface LedgerDecision {
 }
 
 /** The category to use when none is recorded: men 60; women the later 55-year rule (never refuses wrongly). */
-export function effectiveRetirementCategory(p: LedgerPerson): RetirementCategory {
+export function effectiveRetirementCategory(p: Pick<LedgerPerson, "sex" | "retirementCategory">): RetirementCategory {
   return p.retirementCategory ?? (p.sex === "male" ? "male-60" : "female-55");
 }
 

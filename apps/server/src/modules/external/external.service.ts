@@ -10,9 +10,17 @@ import type { AuditService } from "../audit/audit.service.ts";
 import { personScopeOf } from "../persons/persons.policy.ts";
 import { protectCertificateNumber } from "../persons/persons.profile.ts";
 import { idNumberIndex } from "../persons/persons.protect.ts";
-import { externalRepository as repo } from "./external.repository.ts";
+import { personsRepository } from "../persons/persons.repository.ts";
+import { externalRepository as repo, type SourcedTable } from "./external.repository.ts";
 
 type Kind = keyof typeof ExternalRecordSchemas;
+const TABLES: Record<Kind, SourcedTable> = {
+  "insurance-spells": "insurance_spells",
+  "benefit-claims": "benefit_claims",
+  "skill-certificates": "skill_certificates",
+  dibao: "person_attributes",
+  disability: "person_attributes",
+};
 type Rejection = { index: number; sourceRecordId: string | null; field: string; code: string; message: string };
 
 export type ExternalService = ReturnType<typeof createExternalService>;
@@ -70,7 +78,7 @@ export function createExternalService(deps: {
         valid.push({ index, record: parsed.data, bidx: idNumberIndex(cipher, id.normalized) });
       });
       const persons = new Map(
-        (await repo.personsByIdNumber(db, scope, [...new Set(valid.map((v) => v.bidx))])).map((p) => [
+        (await personsRepository.byIdNumberIndexes(db, scope, [...new Set(valid.map((v) => v.bidx))])).map((p) => [
           p.id_number_bidx.trim(),
           p,
         ]),
@@ -94,16 +102,7 @@ export function createExternalService(deps: {
       // one batch may carry the same source record twice: the last one wins, once
       const unique = [...new Map(rows.map((r) => [r.source_record_id, r])).values()];
       const result = await db.transaction().execute(async (trx) => {
-        const written =
-          unique.length === 0
-            ? []
-            : kind === "insurance-spells"
-              ? await repo.upsertInsuranceSpells(trx, unique)
-              : kind === "benefit-claims"
-                ? await repo.upsertBenefitClaims(trx, unique)
-                : kind === "skill-certificates"
-                  ? await repo.upsertSkillCertificates(trx, unique)
-                  : await repo.upsertAttributes(trx, unique);
+        const written = unique.length === 0 ? [] : await repo.upsert(trx, TABLES[kind], unique);
         const created = written.filter((w) => w.inserted).length;
         const updated = written.length - created;
         const summary = { created, updated, unchanged: rows.length - created - updated, rejected };
@@ -128,7 +127,7 @@ export function createExternalService(deps: {
 
     async ofPerson(actor: Actor, personId: string, ctx: RequestContext) {
       const scope = personScopeOf(actor);
-      const person = await repo.personInScope(db, scope, personId);
+      const person = await personsRepository.findById(db, scope, personId);
       if (!person) throw new AppError("NOT_FOUND");
       const { spells, claims, certs } = await repo.ofPerson(db, personId);
       await audit.record(db, ctx, {

@@ -2,6 +2,7 @@ import type { HouseholdMembersTable } from "@jiuye/db";
 import { type Insertable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { prefixPattern } from "../../lib/scope.ts";
+import { inPersonScope } from "../persons/persons.repository.ts";
 
 /** 家庭 and their members; households are scoped by their region like persons. */
 export const householdsRepository = {
@@ -93,9 +94,9 @@ export const householdsRepository = {
   personsInScope(db: Executor, prefix: string, ids: string[]) {
     return db
       .selectFrom("persons")
-      .select("id")
-      .where("id", "in", ids)
-      .where("residence_region_code", "like", prefixPattern(prefix))
+      .select("persons.id")
+      .where("persons.id", "in", ids)
+      .where(inPersonScope({ kind: "region", prefix }))
       .execute();
   },
 

@@ -47,7 +47,7 @@ export function createHouseholdsService(deps: { db: Kysely<Database>; audit: Aud
       const category = effectiveRetirementCategory({
         sex: m.sex as "male" | "female",
         retirementCategory: m.retirement_category as RetirementCategory | null,
-      } as never);
+      });
       const alive = !m.death_date || m.death_date > today;
       return {
         id: m.id,

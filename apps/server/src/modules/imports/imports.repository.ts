@@ -160,15 +160,6 @@ export const importsRepository = {
     return r.rows[0]!.inserted;
   },
 
-  /** Persons (by blind index) inside a region subtree: bidx → id. */
-  async personsInScope(db: Executor, prefix: string, bidx: string[]): Promise<Map<string, string>> {
-    if (bidx.length === 0 || !prefix) return new Map();
-    const r = await sql<{ id: string; b: string }>`
-      select id, id_number_bidx as b from persons
-      where id_number_bidx = any(${bidx}::bpchar[]) and residence_region_code like ${`${prefix}%`}`.execute(db);
-    return new Map(r.rows.map((x) => [x.b.trim(), x.id]));
-  },
-
   validRows(db: Executor, jobId: string, from: number, to: number) {
     return db
       .selectFrom("import_rows")

@@ -16,13 +16,14 @@ import {
 } from "@jiuye/domain";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
-import type { Actor } from "../../lib/actor.ts";
+import { type Actor, caseWorkerActor } from "../../lib/actor.ts";
 import type { Clock, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import { csvLine, rosterTemplate, streamingSheet } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { LedgerService } from "../ledger/ledger.service.ts";
+import { personsRepository } from "../persons/persons.repository.ts";
 import { createEmployerRosterStager } from "./employer-roster.stage.ts";
 import { importsRepository as repo, type StagedRow } from "./imports.repository.ts";
 import { createLedgerRosterStager } from "./ledger-roster.stage.ts";
@@ -92,7 +93,13 @@ export const ROSTER_KINDS: Record<
         cipher: d.cipher,
         index: d.index,
         today: d.today,
-        persons: (b) => repo.personsInScope(d.db, d.scope, b),
+        persons: async (b) =>
+          new Map(
+            (await personsRepository.byIdNumberIndexes(d.db, { kind: "region", prefix: d.scope }, b)).map((p) => [
+              p.id_number_bidx.trim(),
+              p.id,
+            ]),
+          ),
       }),
     commit: commitLedgerRows,
   },
@@ -111,19 +118,13 @@ async function commitLedgerRows(
   ledger: LedgerService,
 ): Promise<number> {
   let committed = 0;
-  const actor: Actor = {
+  const actor = caseWorkerActor({
     userId: job.created_by,
     username: "import",
     displayName: "花名册导入",
-    role: "case_worker",
     regionCode: job.scope_region_code,
-    personId: null,
-    employerId: null,
     sessionId: `import:${job.id}`,
-    csrfToken: "",
-    totpEnabled: false,
-    mustChangePassword: false,
-  };
+  });
   const ctx: RequestContext = {
     actorId: job.created_by,
     actorRole: "case_worker",

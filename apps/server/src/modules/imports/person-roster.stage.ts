@@ -95,7 +95,7 @@ export function createPersonRosterStager(deps: {
         display: p.display,
         errors: null,
         payload: {
-          ...protectedPersonRow(cipher, v),
+          ...protectedPersonRow(cipher, v, p.bidx),
           education: v.education,
           hukou_type: v.hukouType,
           hukou_region_code: v.hukouRegionCode,

@@ -96,6 +96,17 @@ export const personsRepository = {
     return scoped(db, scope).select(COLUMNS).where("persons.id", "=", id).executeTakeFirst();
   },
 
+  /** People in scope with these blind-indexed ID numbers (imports and other systems' records). */
+  byIdNumberIndexes(db: Executor, scope: PersonScope, bidx: string[]) {
+    if (bidx.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom("persons")
+      .select(["persons.id", "persons.id_number_bidx", "persons.province_code"])
+      .where("persons.id_number_bidx", "in", bidx)
+      .where(inPersonScope(scope))
+      .execute();
+  },
+
   findSecretFields(db: Executor, scope: PersonScope, id: string) {
     return scoped(db, scope)
       .select(["persons.id", "persons.id_number_enc", "persons.phone_enc"])
@@ -158,28 +169,27 @@ export const personsRepository = {
       .orderBy("recorded_at")
       .execute();
   },
+  /** Keyset-paged rows of a filtered list for export; secrets only when the caller asks (audited upstream). */
+  exportBatch(
+    db: Executor,
+    scope: PersonScope,
+    f: PersonFilter,
+    afterId: string | null,
+    limit: number,
+    withSecrets: boolean,
+  ) {
+    let q = filtered(db, scope, f);
+    if (afterId) q = q.where("persons.id", ">", afterId);
+    const base = q.select(COLUMNS).orderBy("persons.id").limit(limit);
+    return withSecrets
+      ? base.select(["persons.id_number_enc", "persons.phone_enc"]).execute()
+      : base.select([sql<null>`null`.as("id_number_enc"), sql<null>`null`.as("phone_enc")]).execute();
+  },
+
+  async countFiltered(db: Executor, scope: PersonScope, f: PersonFilter): Promise<number> {
+    const r = await filtered(db, scope, f)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
 };
-
-/** Keyset-paged rows of a filtered list for export; secrets only when the caller asks (audited upstream). */
-export async function exportBatch(
-  db: Executor,
-  scope: PersonScope,
-  f: PersonFilter,
-  afterId: string | null,
-  limit: number,
-  withSecrets: boolean,
-) {
-  let q = filtered(db, scope, f);
-  if (afterId) q = q.where("persons.id", ">", afterId);
-  const base = q.select(COLUMNS).orderBy("persons.id").limit(limit);
-  return withSecrets
-    ? base.select(["persons.id_number_enc", "persons.phone_enc"]).execute()
-    : base.select([sql<null>`null`.as("id_number_enc"), sql<null>`null`.as("phone_enc")]).execute();
-}
-
-export async function countFiltered(db: Executor, scope: PersonScope, f: PersonFilter): Promise<number> {
-  const r = await filtered(db, scope, f)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}

@@ -13,7 +13,7 @@ import { personScopeOf } from "./persons.policy.ts";
 import { presentPerson } from "./persons.presenter.ts";
 import { presentAttribute, protectCertificateNumber } from "./persons.profile.ts";
 import { idNumberIndex, phoneIndex, protectedPersonRow } from "./persons.protect.ts";
-import { countFiltered, exportBatch, personsRepository as repo } from "./persons.repository.ts";
+import { personsRepository as repo } from "./persons.repository.ts";
 
 export type PersonsService = ReturnType<typeof createPersonsService>;
 
@@ -280,7 +280,7 @@ export function createPersonsService(deps: PersonsDeps) {
         "户籍地区划代码",
       ];
       // The audit row is written before any data leaves: a failed audit write stops the export.
-      const total = await countFiltered(db, scope, filter);
+      const total = await repo.countFiltered(db, scope, filter);
       await audit.record(db, ctx, {
         action: unmasked ? "person.export_unmasked" : "person.export",
         subjectType: "person",
@@ -297,7 +297,7 @@ export function createPersonsService(deps: PersonsDeps) {
         if (!sheet) out.write(`\uFEFF${csvLine(headers)}`);
         let after: string | null = null;
         for (;;) {
-          const rows = await exportBatch(db, scope, filter, after, 2000, unmasked);
+          const rows = await repo.exportBatch(db, scope, filter, after, 2000, unmasked);
           if (rows.length === 0) break;
           for (const r of rows) {
             const values = [
