@@ -79,7 +79,6 @@ export const ROSTER_KINDS: Record<
       createEmployerRosterStager({
         cipher: d.cipher,
         index: d.index,
-        today: d.today,
         ctx: d.ctx,
         existing: (c) => repo.existingCreditCodes(d.db, c),
       }),

@@ -1,0 +1,84 @@
+import { maskText, normaliseCell, type RosterColumn, type RosterError, type RosterResult } from "@jiuye/domain";
+import type { StagedRow } from "./imports.repository.ts";
+import type { RawRow } from "./roster-reader.ts";
+
+/**
+ * The staging loop every roster kind shares: cells by header, validation, masked display values,
+ * duplicates of a key within the file and (optionally) keys already registered rejected, the rest
+ * turned into a protected payload. Kinds supply only what differs.
+ */
+export function createRosterStager<T>(spec: {
+  columns: readonly RosterColumn[];
+  index: Record<string, number>;
+  validate(cells: Record<string, string>): RosterResult<T>;
+  /** How a column's raw value is shown in the error report (default: `maskText`). */
+  mask?: Record<string, (value: string) => string>;
+  /** The key that must be unique in the file and in the registry, with the column it belongs to. */
+  key?: { of(value: T): string; column: string; label: string };
+  existing?: (keys: string[]) => Promise<Set<string>>;
+  exists?: RosterError;
+  payload(value: T, key: string | undefined): Promise<Record<string, unknown>> | Record<string, unknown>;
+}) {
+  const keys = Object.keys(spec.index);
+  const headerOf = Object.fromEntries(spec.columns.map((c) => [c.key, c.header]));
+  const firstSeen = new Map<string, number>();
+  const display = (cells: Record<string, string>) =>
+    Object.fromEntries(
+      keys.map((k) => {
+        const v = normaliseCell(cells[k] ?? "");
+        return [headerOf[k]!, v ? (spec.mask?.[k] ?? maskText)(v) : ""];
+      }),
+    );
+
+  return async function stage(batch: RawRow[]): Promise<StagedRow[]> {
+    const out: StagedRow[] = [];
+    const pending: Array<{ rowNo: number; value: T; key?: string; display: Record<string, string> }> = [];
+    for (const raw of batch) {
+      const cells: Record<string, string> = {};
+      for (const k of keys) cells[k] = raw.cells[spec.index[k]!] ?? "";
+      const r = spec.validate(cells);
+      const shown = display(cells);
+      if (!r.ok) {
+        out.push({ rowNo: raw.rowNo, status: "rejected", payload: null, display: shown, errors: r.errors });
+        continue;
+      }
+      const key = spec.key?.of(r.value);
+      if (key !== undefined) {
+        const first = firstSeen.get(key);
+        if (first !== undefined) {
+          out.push({
+            rowNo: raw.rowNo,
+            status: "rejected",
+            payload: null,
+            display: shown,
+            errors: [
+              {
+                column: spec.key!.column,
+                code: "DUPLICATE_IN_FILE",
+                message: `与本文件第 ${first} 行的${spec.key!.label}重复`,
+              },
+            ],
+          });
+          continue;
+        }
+        firstSeen.set(key, raw.rowNo);
+      }
+      pending.push({ rowNo: raw.rowNo, value: r.value, key, display: shown });
+    }
+    const existing = spec.existing ? await spec.existing(pending.map((p) => p.key!)) : new Set<string>();
+    for (const p of pending) {
+      if (p.key !== undefined && existing.has(p.key)) {
+        out.push({ rowNo: p.rowNo, status: "rejected", payload: null, display: p.display, errors: [spec.exists!] });
+        continue;
+      }
+      out.push({
+        rowNo: p.rowNo,
+        status: "valid",
+        display: p.display,
+        errors: null,
+        payload: await spec.payload(p.value, p.key),
+      });
+    }
+    return out.sort((a, b) => a.rowNo - b.rowNo);
+  };
+}
