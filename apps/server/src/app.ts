@@ -32,6 +32,9 @@ import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { checksRoutes } from "./modules/checks/checks.routes.ts";
 import { employersRoutes } from "./modules/employers/employers.routes.ts";
+import { createOccupationsService } from "./modules/postings/occupations.service.ts";
+import { postingsRoutes } from "./modules/postings/postings.routes.ts";
+import { createPostingsService } from "./modules/postings/postings.service.ts";
 import { createEmployersService } from "./modules/employers/employers.service.ts";
 import { externalRoutes } from "./modules/external/external.routes.ts";
 import { createExternalService } from "./modules/external/external.service.ts";
@@ -116,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ledger = createLedgerService({ db, audit, clock });
   const employers = createEmployersService({ db, audit, cipher, clock });
   const households = createHouseholdsService({ db, audit, clock });
+  const postings = createPostingsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
+  const occupations = createOccupationsService({ db });
   const external = createExternalService({ db, audit, cipher, clock });
   const imports = createImportsService({
     db,
@@ -133,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // `Connection: close` (not reset), while requests already running finish normally.
   let draining = false;
   app.decorate("imports", imports);
+  app.decorate("postings", postings);
   app.decorate("beginDrain", () => {
     draining = true;
   });
@@ -200,6 +206,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(ledgerRoutes(ledger));
       await v1.register(employersRoutes({ employers }));
       await v1.register(householdsRoutes({ households }));
+      await v1.register(postingsRoutes({ postings, occupations }));
       await v1.register(externalRoutes({ external }));
       await v1.register(importsRoutes({ imports, dataDir: config.dataDir, maxBytes: config.importMaxBytes, clock }));
     },

@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   JIUYE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   JIUYE_WEB_DIST: z.string().optional(),
   JIUYE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  JIUYE_POSTING_CONFIRM_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   JIUYE_IMPORT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -74,6 +75,8 @@ export interface Config {
   /** Roster upload limit, and the largest total a .xlsx (a zip) may expand to. */
   importMaxBytes: number;
   importMaxUnzippedBytes: number;
+  /** A published posting expires unless its employer re-confirms it within this many days. */
+  postingConfirmDays: number;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownGraceMs: e.JIUYE_SHUTDOWN_GRACE_MS,
     importMaxBytes: e.JIUYE_IMPORT_MAX_BYTES,
     importMaxUnzippedBytes: e.JIUYE_IMPORT_MAX_UNZIPPED_BYTES,
+    postingConfirmDays: e.JIUYE_POSTING_CONFIRM_DAYS,
   };
 }
 

@@ -7,6 +7,7 @@ import { createFieldCipher } from "./lib/field-cipher.ts";
 import { SEAL_WINDOW } from "./modules/audit/audit.repository.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import type { ImportsService } from "./modules/imports/imports.service.ts";
+import type { PostingsService } from "./modules/postings/postings.service.ts";
 import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 import { insertUser } from "./seed/factories.ts";
 
@@ -84,6 +85,13 @@ export async function startServer(
     audit.seal(handle.db, window).catch((e) => app.log.error({ err: String(e) }, "audit sealing failed"));
   }, 1000);
   sealer.unref();
+  // Published postings not re-confirmed in time expire (no ghost postings).
+  const expirer = setInterval(() => {
+    (app as unknown as { postings: PostingsService }).postings
+      .expireDue()
+      .catch((e) => app.log.error({ err: String(e) }, "posting expiry failed"));
+  }, 60_000);
+  expirer.unref();
   await app.listen({ port: config.port, host: config.host });
   // Roster imports interrupted by a crash or restart continue where they stopped.
   const resumed = await (app as unknown as { imports: ImportsService }).imports.resumeUnfinished();
@@ -100,6 +108,7 @@ export async function startServer(
       await new Promise((r) => setTimeout(r, config.shutdownGraceMs));
       await app.close();
       clearInterval(sealer);
+      clearInterval(expirer);
       await audit.seal(handle.db).catch(() => 0);
       await handle.close();
     })();

@@ -12,3 +12,4 @@ export * from "./person-profile.ts";
 export * from "./persons.ts";
 export * from "./regions.ts";
 export * from "./users.ts";
+export * from "./jobs.ts";

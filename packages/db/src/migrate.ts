@@ -3,6 +3,7 @@ import * as foundation from "../migrations/20261128170000_foundation.ts";
 import * as ledger from "../migrations/20261128190000_ledger.ts";
 import * as personProfile from "../migrations/20261128200000_person_profile.ts";
 import * as registries from "../migrations/20261129090000_registries.ts";
+import * as jobMarket from "../migrations/20261129200000_job_market.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   "20261128190000_ledger": ledger,
   "20261128200000_person_profile": personProfile,
   "20261129090000_registries": registries,
+  "20261129200000_job_market": jobMarket,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -289,7 +289,156 @@ export interface ImportRowsTable {
   errors: unknown;
 }
 
+/** 职业分类大典 (versioned) */
+export interface OccupationsTable {
+  version: string;
+  code: string;
+  name: string;
+  level: number;
+  parent_code: string | null;
+  aliases: Generated<string[]>;
+  skills: Generated<string[]>;
+  verified: Generated<boolean>;
+}
+
+/** 最低工资标准 */
+export interface MinimumWageStandardsTable {
+  id: Generated<string>;
+  province_code: string;
+  province_name: string;
+  effective_from: string;
+  source: string;
+  verified: Generated<boolean>;
+  tiers: unknown;
+  region_tiers: unknown;
+  default_tier: number;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+/** 招聘岗位 */
+export interface PostingsTable {
+  id: Generated<string>;
+  province_code: string;
+  employer_id: string;
+  region_code: string;
+  address: string | null;
+  title: string;
+  occupation_code: string;
+  description: string;
+  requirements: string | null;
+  benefits: string | null;
+  skills: Generated<string[]>;
+  headcount: number;
+  salary_type: string;
+  salary_min_fen: number;
+  salary_max_fen: number;
+  education: string | null;
+  experience_years: number | null;
+  contract_type: string;
+  work_type: string;
+  is_public_welfare: Generated<boolean>;
+  is_internship: Generated<boolean>;
+  targets_graduates: Generated<boolean>;
+  valid_until: string;
+  status: string;
+  findings: Generated<unknown>;
+  screened_at: Timestamp | null;
+  published_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  version: Generated<number>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PostingSearchTable {
+  posting_id: string;
+  province_code: string;
+  region_code: string;
+  occupation_code: string;
+  published_at: Timestamp;
+  salary_min_monthly_fen: number;
+  salary_max_monthly_fen: number;
+  education_rank: number;
+  work_type: string;
+  tsv: string;
+}
+
+/** 岗位审核队列 */
+export interface PostingReviewsTable {
+  id: Generated<string>;
+  posting_id: string;
+  province_code: string;
+  region_code: string;
+  kind: string;
+  reason: string | null;
+  reported_by: string | null;
+  status: string;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+/** 求职登记 */
+export interface SeekersTable {
+  id: Generated<string>;
+  person_id: string;
+  province_code: string;
+  region_code: string;
+  occupations: string[];
+  skills: Generated<string[]>;
+  regions: Generated<string[]>;
+  salary_expectation_fen: number | null;
+  available_from: string | null;
+  work_types: Generated<string[]>;
+  introduction: string | null;
+  employer_visible: Generated<boolean>;
+  status: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MatchFeedbackTable {
+  id: Generated<string>;
+  seeker_id: string;
+  posting_id: string;
+  kind: string;
+  reason: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+/** 职业介绍 */
+export interface ReferralsTable {
+  id: Generated<string>;
+  province_code: string;
+  seeker_id: string;
+  person_id: string;
+  posting_id: string;
+  region_code: string;
+  score: number | null;
+  status: string;
+  outcome_reason: string | null;
+  outcome_on: string | null;
+  ledger_event_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  occupations: OccupationsTable;
+  minimum_wage_standards: MinimumWageStandardsTable;
+  postings: PostingsTable;
+  posting_search: PostingSearchTable;
+  posting_reviews: PostingReviewsTable;
+  seekers: SeekersTable;
+  match_feedback: MatchFeedbackTable;
+  referrals: ReferralsTable;
   industries: IndustriesTable;
   employers: EmployersTable;
   households: HouseholdsTable;

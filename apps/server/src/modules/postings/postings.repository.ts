@@ -1,0 +1,295 @@
+import type { Database, PostingsTable } from "@jiuye/db";
+import { toTsvectorLiteral } from "@jiuye/domain";
+import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
+import type { Executor } from "../../lib/executor.ts";
+import { prefixPattern } from "../../lib/scope.ts";
+
+/** Who manages which postings: staff by work-region subtree, an employer account only its own. */
+export type PostingScope = { kind: "region"; prefix: string } | { kind: "own"; employerId: string } | { kind: "none" };
+
+export function inPostingScope(scope: PostingScope) {
+  return (eb: ExpressionBuilder<Database, "postings">) =>
+    scope.kind === "region"
+      ? eb("postings.region_code", "like", prefixPattern(scope.prefix))
+      : scope.kind === "own"
+        ? eb("postings.employer_id", "=", scope.employerId)
+        : sql<boolean>`false`;
+}
+
+const COLUMNS = [
+  "postings.id",
+  "postings.employer_id",
+  "employers.name as employer_name",
+  "postings.title",
+  "postings.occupation_code",
+  "occupations.name as occupation_name",
+  "postings.description",
+  "postings.requirements",
+  "postings.benefits",
+  "postings.skills",
+  "postings.headcount",
+  "postings.region_code",
+  "regions.name as region_name",
+  "postings.address",
+  "postings.salary_type",
+  "postings.salary_min_fen",
+  "postings.salary_max_fen",
+  "postings.education",
+  "postings.experience_years",
+  "postings.contract_type",
+  "postings.work_type",
+  "postings.is_public_welfare",
+  "postings.is_internship",
+  "postings.targets_graduates",
+  "postings.valid_until",
+  "postings.status",
+  "postings.findings",
+  "postings.published_at",
+  "postings.confirmed_at",
+  "postings.version",
+  "postings.created_at",
+] as const;
+
+function joined(db: Executor) {
+  return db
+    .selectFrom("postings")
+    .innerJoin("employers", "employers.id", "postings.employer_id")
+    .leftJoin("regions", "regions.code", "postings.region_code")
+    .leftJoin("occupations", (j) =>
+      j.onRef("occupations.code", "=", "postings.occupation_code").on("occupations.version", "=", "2022"),
+    );
+}
+
+export type PostingRow = Awaited<ReturnType<typeof postingsRepository.findById>> & {};
+
+export interface SearchFilter {
+  tsquery: string | null;
+  regionPrefix?: string;
+  occupationPrefix?: string;
+  salaryMinFen?: number;
+  educationRankAtMost?: number;
+  workType?: string;
+  publishedSince?: Date;
+  sort: "relevance" | "date";
+  limit: number;
+  offset: number;
+}
+
+/** 招聘岗位: all SQL for postings, their search rows and the moderation queue. */
+export const postingsRepository = {
+  findById(db: Executor, scope: PostingScope | null, id: string) {
+    let q = joined(db).select(COLUMNS).where("postings.id", "=", id);
+    if (scope) q = q.where(inPostingScope(scope));
+    return q.executeTakeFirst();
+  },
+
+  findPublished(db: Executor, id: string) {
+    return joined(db).select(COLUMNS).where("postings.id", "=", id).where("postings.status", "=", "published").executeTakeFirst();
+  },
+
+  lockForUpdate(db: Executor, scope: PostingScope, id: string) {
+    return db
+      .selectFrom("postings")
+      .selectAll()
+      .where("id", "=", id)
+      .where(inPostingScope(scope))
+      .forUpdate()
+      .executeTakeFirst();
+  },
+
+  async list(
+    db: Executor,
+    scope: PostingScope,
+    f: { status?: string; titleContains?: string; regionPrefix?: string; employerId?: string },
+    page: number,
+    pageSize: number,
+  ) {
+    let q = joined(db).where(inPostingScope(scope));
+    if (f.status) q = q.where("postings.status", "=", f.status);
+    if (f.titleContains) q = q.where("postings.title", "like", `%${f.titleContains.replace(/[%_\\]/g, "\\$&")}%`);
+    if (f.regionPrefix) q = q.where("postings.region_code", "like", prefixPattern(f.regionPrefix));
+    if (f.employerId) q = q.where("postings.employer_id", "=", f.employerId);
+    const [rows, total] = await Promise.all([
+      q.select(COLUMNS).orderBy("postings.created_at", "desc").orderBy("postings.id").limit(pageSize).offset((page - 1) * pageSize).execute(),
+      q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  },
+
+  insert(db: Executor, row: Insertable<PostingsTable>) {
+    return db.insertInto("postings").values(row).returning("id").executeTakeFirstOrThrow();
+  },
+
+  update(db: Executor, id: string, row: Updateable<PostingsTable>) {
+    return db.updateTable("postings").set(row).where("id", "=", id).execute();
+  },
+
+  /** Writes (or replaces) the narrow search row of a published posting, in the caller's transaction. */
+  async upsertSearchRow(
+    db: Executor,
+    row: {
+      postingId: string;
+      provinceCode: string;
+      regionCode: string;
+      occupationCode: string;
+      publishedAt: Date;
+      salaryMinMonthlyFen: number;
+      salaryMaxMonthlyFen: number;
+      educationRank: number;
+      workType: string;
+      titleTokens: string[];
+      bodyTokens: string[];
+    },
+  ) {
+    await sql`
+      insert into posting_search (posting_id, province_code, region_code, occupation_code, published_at,
+        salary_min_monthly_fen, salary_max_monthly_fen, education_rank, work_type, tsv)
+      values (${row.postingId}, ${row.provinceCode}, ${row.regionCode}, ${row.occupationCode}, ${row.publishedAt},
+        ${row.salaryMinMonthlyFen}, ${row.salaryMaxMonthlyFen}, ${row.educationRank}, ${row.workType},
+        ${toTsvectorLiteral(row.titleTokens, row.bodyTokens)}::tsvector)
+      on conflict (posting_id) do update set
+        region_code = excluded.region_code, occupation_code = excluded.occupation_code,
+        published_at = excluded.published_at, salary_min_monthly_fen = excluded.salary_min_monthly_fen,
+        salary_max_monthly_fen = excluded.salary_max_monthly_fen, education_rank = excluded.education_rank,
+        work_type = excluded.work_type, tsv = excluded.tsv
+    `.execute(db);
+  },
+
+  deleteSearchRow(db: Executor, postingId: string) {
+    return db.deleteFrom("posting_search").where("posting_id", "=", postingId).execute();
+  },
+
+  /** Ranked search over the narrow table; returns posting ids with scores and the total. */
+  async search(db: Executor, f: SearchFilter) {
+    const conditions = [sql`true`];
+    if (f.tsquery) conditions.push(sql`s.tsv @@ ${f.tsquery}::tsquery`);
+    if (f.regionPrefix) conditions.push(sql`s.region_code like ${prefixPattern(f.regionPrefix)}`);
+    if (f.occupationPrefix) conditions.push(sql`s.occupation_code like ${`${f.occupationPrefix.replace(/[%_\\]/g, "")}%`}`);
+    if (f.salaryMinFen !== undefined) conditions.push(sql`s.salary_max_monthly_fen >= ${f.salaryMinFen}`);
+    if (f.educationRankAtMost !== undefined) conditions.push(sql`s.education_rank <= ${f.educationRankAtMost}`);
+    if (f.workType) conditions.push(sql`s.work_type = ${f.workType}`);
+    if (f.publishedSince) conditions.push(sql`s.published_at >= ${f.publishedSince}`);
+    const where = sql.join(conditions, sql` and `);
+    // Rank explicitly (never ORDER BY id on a text match: matching.md's plan trap).
+    const score = f.tsquery ? sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', s.tsv, ${f.tsquery}::tsquery)` : sql`0`;
+    const order = f.sort === "date" || !f.tsquery ? sql`s.published_at desc, s.posting_id` : sql`score desc, s.published_at desc, s.posting_id`;
+    const [rows, total] = await Promise.all([
+      sql<{ posting_id: string; score: number }>`
+        select s.posting_id, ${score}::float4 as score from posting_search s
+        where ${where} order by ${order} limit ${f.limit} offset ${f.offset}`.execute(db),
+      sql<{ n: string }>`select count(*) as n from posting_search s where ${where}`.execute(db),
+    ]);
+    return { rows: rows.rows, total: Number(total.rows[0]?.n ?? 0) };
+  },
+
+  findManyPublic(db: Executor, ids: string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return joined(db).select(COLUMNS).where("postings.id", "in", ids).execute();
+  },
+
+  /** Published postings whose last confirmation is older than the cut-off (or past valid_until). */
+  dueForExpiry(db: Executor, confirmedBefore: Date, today: string, limit: number) {
+    return db
+      .selectFrom("postings")
+      .select(["id"])
+      .where("status", "=", "published")
+      .where((eb) => eb.or([eb("confirmed_at", "<", confirmedBefore), eb("valid_until", "<", today)]))
+      .limit(limit)
+      .execute();
+  },
+
+  // ── moderation queue ──
+  insertReview(
+    db: Executor,
+    r: { postingId: string; provinceCode: string; regionCode: string; kind: "screening" | "report"; reason: string | null; reportedBy: string | null; now: Date },
+  ) {
+    return db
+      .insertInto("posting_reviews")
+      .values({
+        posting_id: r.postingId,
+        province_code: r.provinceCode,
+        region_code: r.regionCode,
+        kind: r.kind,
+        reason: r.reason,
+        reported_by: r.reportedBy,
+        status: "open",
+        created_at: r.now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+  },
+
+  closeOpenScreeningReviews(db: Executor, postingId: string, by: string, reason: string, now: Date) {
+    return db
+      .updateTable("posting_reviews")
+      .set({ status: "rejected", decided_by: by, decision_reason: reason, decided_at: now })
+      .where("posting_id", "=", postingId)
+      .where("kind", "=", "screening")
+      .where("status", "=", "open")
+      .execute();
+  },
+
+  async listReviews(db: Executor, regionPrefix: string, status: string, page: number, pageSize: number) {
+    const q = db
+      .selectFrom("posting_reviews as r")
+      .innerJoin("postings", "postings.id", "r.posting_id")
+      .innerJoin("employers", "employers.id", "postings.employer_id")
+      .leftJoin("regions", "regions.code", "r.region_code")
+      .where("r.region_code", "like", prefixPattern(regionPrefix))
+      .where("r.status", "=", status);
+    const [rows, total] = await Promise.all([
+      q
+        .select([
+          "r.id",
+          "r.posting_id",
+          "postings.title as posting_title",
+          "employers.name as employer_name",
+          "regions.name as region_name",
+          "r.kind",
+          "r.reason",
+          "postings.findings",
+          "r.status",
+          "r.decision_reason",
+          "r.decided_at",
+          "r.created_at",
+        ])
+        .orderBy("r.created_at")
+        .orderBy("r.id")
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  },
+
+  lockReview(db: Executor, regionPrefix: string, id: string) {
+    return db
+      .selectFrom("posting_reviews")
+      .selectAll()
+      .where("id", "=", id)
+      .where("region_code", "like", prefixPattern(regionPrefix))
+      .forUpdate()
+      .executeTakeFirst();
+  },
+
+  decideReview(db: Executor, id: string, status: "approved" | "rejected", by: string, reason: string, now: Date) {
+    return db
+      .updateTable("posting_reviews")
+      .set({ status, decided_by: by, decision_reason: reason, decided_at: now })
+      .where("id", "=", id)
+      .where("status", "=", "open")
+      .executeTakeFirst();
+  },
+
+  // ── reference data ──
+  occupationExists(db: Executor, code: string) {
+    return db
+      .selectFrom("occupations")
+      .select("code")
+      .where("version", "=", "2022")
+      .where("code", "=", code)
+      .where("level", "=", 4)
+      .executeTakeFirst();
+  },
+};
