@@ -32,9 +32,6 @@ import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { checksRoutes } from "./modules/checks/checks.routes.ts";
 import { employersRoutes } from "./modules/employers/employers.routes.ts";
-import { createOccupationsService } from "./modules/postings/occupations.service.ts";
-import { postingsRoutes } from "./modules/postings/postings.routes.ts";
-import { createPostingsService } from "./modules/postings/postings.service.ts";
 import { createEmployersService } from "./modules/employers/employers.service.ts";
 import { externalRoutes } from "./modules/external/external.routes.ts";
 import { createExternalService } from "./modules/external/external.service.ts";
@@ -48,8 +45,14 @@ import { overviewRoutes } from "./modules/overview/overview.routes.ts";
 import { createOverviewService } from "./modules/overview/overview.service.ts";
 import { personsRoutes } from "./modules/persons/persons.routes.ts";
 import { createPersonsService } from "./modules/persons/persons.service.ts";
+import { createOccupationsService } from "./modules/postings/occupations.service.ts";
+import { postingsRoutes } from "./modules/postings/postings.routes.ts";
+import { createPostingsService } from "./modules/postings/postings.service.ts";
+import { createReferralsService } from "./modules/referrals/referrals.service.ts";
 import { regionsRoutes } from "./modules/regions/regions.routes.ts";
 import { createRegionsService } from "./modules/regions/regions.service.ts";
+import { seekersRoutes } from "./modules/seekers/seekers.routes.ts";
+import { createSeekersService } from "./modules/seekers/seekers.service.ts";
 import { systemRoutes } from "./modules/system/system.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
 import { createUsersService } from "./modules/users/users.service.ts";
@@ -121,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const households = createHouseholdsService({ db, audit, clock });
   const postings = createPostingsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
   const occupations = createOccupationsService({ db });
+  const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays });
+  const referrals = createReferralsService({ db, audit, clock, ledger, seekers });
   const external = createExternalService({ db, audit, cipher, clock });
   const imports = createImportsService({
     db,
@@ -207,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(employersRoutes({ employers }));
       await v1.register(householdsRoutes({ households }));
       await v1.register(postingsRoutes({ postings, occupations }));
+      await v1.register(seekersRoutes({ seekers, referrals }));
       await v1.register(externalRoutes({ external }));
       await v1.register(importsRoutes({ imports, dataDir: config.dataDir, maxBytes: config.importMaxBytes, clock }));
     },

@@ -3,7 +3,9 @@ import { PageQuery, RegionCodeSchema, UuidSchema } from "./common.ts";
 import { EducationSchema } from "./person-profile.ts";
 
 const DateOnly = z.iso.date({ message: "日期格式应为 YYYY-MM-DD" });
-const OccupationCode = z.string().regex(/^[1-8]-\d{2}-\d{2}-\d{2}$/, { message: "职业代码应为细类代码，如 6-31-01-03" });
+const OccupationCode = z
+  .string()
+  .regex(/^[1-8]-\d{2}-\d{2}-\d{2}$/, { message: "职业代码应为细类代码，如 6-31-01-03" });
 const Fen = z.number().int({ message: "金额以分为单位，应为整数" }).min(1, { message: "金额应大于0" }).max(100_000_000);
 const SkillList = z
   .array(z.string().trim().min(1).max(30, { message: "每项技能不超过30个字" }))
@@ -11,10 +13,21 @@ const SkillList = z
 export const WorkTypeSchema = z.enum(["full_time", "part_time", "flexible"], {
   message: "用工形式应为 full_time（全职）、part_time（非全日制）或 flexible（灵活用工）",
 });
-export const ContractTypeSchema = z.enum(["fixed_term", "open_ended", "task_based", "part_time", "labour_service", "internship"], {
-  message: "合同类型应为 fixed_term、open_ended、task_based、part_time、labour_service 或 internship",
-});
-export const PostingStatusSchema = z.enum(["draft", "pending_review", "published", "rejected", "filled", "withdrawn", "expired"]);
+export const ContractTypeSchema = z.enum(
+  ["fixed_term", "open_ended", "task_based", "part_time", "labour_service", "internship"],
+  {
+    message: "合同类型应为 fixed_term、open_ended、task_based、part_time、labour_service 或 internship",
+  },
+);
+export const PostingStatusSchema = z.enum([
+  "draft",
+  "pending_review",
+  "published",
+  "rejected",
+  "filled",
+  "withdrawn",
+  "expired",
+]);
 
 export const OccupationSchema = z
   .object({
@@ -82,7 +95,11 @@ export const FindingSchema = z
 const postingFields = {
   title: z.string().trim().min(2, { message: "岗位名称至少2个字" }).max(100, { message: "岗位名称不超过100个字" }),
   occupationCode: OccupationCode,
-  description: z.string().trim().min(10, { message: "岗位描述至少10个字" }).max(5000, { message: "岗位描述不超过5000个字" }),
+  description: z
+    .string()
+    .trim()
+    .min(10, { message: "岗位描述至少10个字" })
+    .max(5000, { message: "岗位描述不超过5000个字" }),
   requirements: z.string().trim().max(2000).nullable().optional(),
   benefits: z.string().trim().max(2000).nullable().optional(),
   skills: SkillList,
@@ -177,7 +194,12 @@ export const PostingSchema = z
   })
   .meta({ id: "Posting" });
 
-export const PublicPostingSchema = PostingSchema.omit({ findings: true, version: true, status: true, confirmedAt: true }).meta({
+export const PublicPostingSchema = PostingSchema.omit({
+  findings: true,
+  version: true,
+  status: true,
+  confirmedAt: true,
+}).meta({
   id: "PublicPosting",
 });
 
@@ -192,7 +214,10 @@ export const ListPostingsQuerySchema = z.strictObject({
 export const SearchPostingsQuerySchema = z.strictObject({
   q: z.string().trim().max(50, { message: "关键词不超过50个字" }).optional(),
   regionCode: RegionCodeSchema.optional(),
-  occupationCode: z.string().regex(/^[1-8](-\d{2}){0,3}$/, { message: "职业代码格式不正确" }).optional(),
+  occupationCode: z
+    .string()
+    .regex(/^[1-8](-\d{2}){0,3}$/, { message: "职业代码格式不正确" })
+    .optional(),
   salaryMinFen: z.coerce.number().int().min(0).optional(),
   education: EducationSchema.optional(),
   workType: WorkTypeSchema.optional(),
@@ -244,7 +269,10 @@ export const DecideReviewBodySchema = z.strictObject({
 
 // ── 求职登记 ──
 const seekerFields = {
-  occupations: z.array(OccupationCode).min(1, { message: "请至少选择一个求职意向职业" }).max(5, { message: "求职意向职业最多5个" }),
+  occupations: z
+    .array(OccupationCode)
+    .min(1, { message: "请至少选择一个求职意向职业" })
+    .max(5, { message: "求职意向职业最多5个" }),
   skills: SkillList,
   regions: z.array(RegionCodeSchema).max(5, { message: "意向地区最多5个" }),
   salaryExpectationFen: Fen.nullable(),

@@ -189,15 +189,44 @@ export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
   // A published posting is public; its screening findings and workflow columns are internal.
   postings: Object.fromEntries(
     [
-      "id", "region_code", "address", "title", "occupation_code", "description", "requirements", "benefits", "skills",
-      "headcount", "salary_type", "salary_min_fen", "salary_max_fen", "education", "experience_years", "contract_type",
-      "work_type", "is_public_welfare", "is_internship", "targets_graduates", "valid_until", "published_at", "employer_id",
+      "id",
+      "region_code",
+      "address",
+      "title",
+      "occupation_code",
+      "description",
+      "requirements",
+      "benefits",
+      "skills",
+      "headcount",
+      "salary_type",
+      "salary_min_fen",
+      "salary_max_fen",
+      "education",
+      "experience_years",
+      "contract_type",
+      "work_type",
+      "is_public_welfare",
+      "is_internship",
+      "targets_graduates",
+      "valid_until",
+      "published_at",
+      "employer_id",
     ]
       .map((c) => [c, "public" as DataClass])
       .concat(
-        ["province_code", "status", "findings", "screened_at", "confirmed_at", "closed_at", "version", "created_by", "created_at", "updated_at"].map(
-          (c) => [c, "internal" as DataClass],
-        ),
+        [
+          "province_code",
+          "status",
+          "findings",
+          "screened_at",
+          "confirmed_at",
+          "closed_at",
+          "version",
+          "created_by",
+          "created_at",
+          "updated_at",
+        ].map((c) => [c, "internal" as DataClass]),
       ),
   ),
   posting_search: {

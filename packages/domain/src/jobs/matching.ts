@@ -90,7 +90,8 @@ const fallbackNames: NameLookup = { occupation: (c) => c, region: (c) => c };
 export function vetoReason(seeker: SeekerFeatures, posting: PostingFeatures): string | null {
   if (seeker.workTypes.length > 0 && !seeker.workTypes.includes(posting.workType)) return "用工形式不符";
   if (seeker.regions.length > 0 && !seeker.regions.some((r) => posting.regionCode.startsWith(r))) return "不在意向地区";
-  if (!seeker.occupations.some((o) => occupationProximity(o, posting.occupationCode) !== "none")) return "职业意向不相关";
+  if (!seeker.occupations.some((o) => occupationProximity(o, posting.occupationCode) !== "none"))
+    return "职业意向不相关";
   const required = posting.education ? (EDUCATION_RANK[posting.education] ?? 0) : 0;
   const has = seeker.education ? (EDUCATION_RANK[seeker.education] ?? 0) : 0;
   if (has < required) return "学历未达到岗位要求";
@@ -132,7 +133,14 @@ export function scoreMatch(
     middle: `求职意向「${names.occupation(bestCode)}」与岗位「${names.occupation(posting.occupationCode)}」同属 ${posting.occupationCode.slice(0, 4)} 中类`,
     none: `求职意向与岗位职业「${names.occupation(posting.occupationCode)}」不相关`,
   }[best];
-  components.push({ key: "occupation", label: "职业", points: occPoints, max: 30, met: best !== "none", detail: occDetail });
+  components.push({
+    key: "occupation",
+    label: "职业",
+    points: occPoints,
+    max: 30,
+    met: best !== "none",
+    detail: occDetail,
+  });
 
   // 技能
   const have = new Set(seeker.skills.map((s) => s.toLowerCase()));
@@ -170,12 +178,22 @@ export function scoreMatch(
     regionPoints = 8;
     regionDetail = `求职者未限定地区；岗位位于${names.region(posting.regionCode)}`;
   }
-  components.push({ key: "region", label: "地点", points: regionPoints, max: 15, met: regionPoints >= 10, detail: regionDetail });
+  components.push({
+    key: "region",
+    label: "地点",
+    points: regionPoints,
+    max: 15,
+    met: regionPoints >= 10,
+    detail: regionDetail,
+  });
 
   // 薪资
   const min = monthlyFen(posting, posting.salaryMinFen);
   const max = monthlyFen(posting, posting.salaryMaxFen);
-  const range = posting.salaryType === "hourly" ? `${yuan(posting.salaryMinFen)}–${yuan(posting.salaryMaxFen)} 元/小时（约 ${yuan(min)}–${yuan(max)} 元/月）` : `${yuan(min)}–${yuan(max)} 元/月`;
+  const range =
+    posting.salaryType === "hourly"
+      ? `${yuan(posting.salaryMinFen)}–${yuan(posting.salaryMaxFen)} 元/小时（约 ${yuan(min)}–${yuan(max)} 元/月）`
+      : `${yuan(min)}–${yuan(max)} 元/月`;
   let salaryPoints: number;
   let salaryDetail: string;
   const expect = seeker.salaryExpectationFen;
@@ -192,7 +210,14 @@ export function scoreMatch(
     salaryPoints = Math.max(0, Math.round(8 * (1 - (expect - max) / expect) - 2));
     salaryDetail = `${range}，低于期望 ${yuan(expect)} 元`;
   }
-  components.push({ key: "salary", label: "薪资", points: salaryPoints, max: 15, met: salaryPoints >= 8, detail: salaryDetail });
+  components.push({
+    key: "salary",
+    label: "薪资",
+    points: salaryPoints,
+    max: 15,
+    met: salaryPoints >= 8,
+    detail: salaryDetail,
+  });
 
   // 学历
   const required = posting.education ? (EDUCATION_RANK[posting.education] ?? 0) : 0;
@@ -218,7 +243,8 @@ export function scoreMatch(
   });
 
   const score = components.reduce((s, c) => s + c.points, 0);
-  const hint = missing.length > 0 ? `补齐「${missing.slice(0, 3).join("、")}」可提升匹配度（可参加相关职业技能培训）` : null;
+  const hint =
+    missing.length > 0 ? `补齐「${missing.slice(0, 3).join("、")}」可提升匹配度（可参加相关职业技能培训）` : null;
   return { seekerId: seeker.id, postingId: posting.id, score, components, hint, notUsed: NOT_USED_NOTE };
 }
 

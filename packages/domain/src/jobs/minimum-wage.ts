@@ -92,11 +92,14 @@ export function validateMinimumWageStandard(s: MinimumWageStandard): string[] {
   for (const t of s.tiers) {
     if (tiers.has(t.tier)) errors.push(`tiers：第${t.tier}档重复`);
     tiers.add(t.tier);
-    if (!Number.isInteger(t.monthlyFen) || t.monthlyFen <= 0) errors.push(`tiers：第${t.tier}档月最低工资应为正整数（分）`);
-    if (!Number.isInteger(t.hourlyFen) || t.hourlyFen <= 0) errors.push(`tiers：第${t.tier}档小时最低工资应为正整数（分）`);
+    if (!Number.isInteger(t.monthlyFen) || t.monthlyFen <= 0)
+      errors.push(`tiers：第${t.tier}档月最低工资应为正整数（分）`);
+    if (!Number.isInteger(t.hourlyFen) || t.hourlyFen <= 0)
+      errors.push(`tiers：第${t.tier}档小时最低工资应为正整数（分）`);
   }
   for (const [prefix, tier] of Object.entries(s.regionTiers)) {
-    if (!/^\d{4}(\d{2})?$/.test(prefix) || !prefix.startsWith(s.provinceCode)) errors.push(`regionTiers：地区代码 ${prefix} 不属于该省`);
+    if (!/^\d{4}(\d{2})?$/.test(prefix) || !prefix.startsWith(s.provinceCode))
+      errors.push(`regionTiers：地区代码 ${prefix} 不属于该省`);
     if (!tiers.has(tier)) errors.push(`regionTiers：地区 ${prefix} 指向不存在的第${tier}档`);
   }
   if (!tiers.has(s.defaultTier)) errors.push(`defaultTier：第${s.defaultTier}档不存在`);

@@ -191,7 +191,11 @@ export function normaliseForScreening(original: string): NormalisedText {
 }
 
 /** Maps a [start, end) range in the normalised text back to the original string. */
-export function originalSpan(n: NormalisedText, start: number, end: number): { start: number; end: number; text: string } {
+export function originalSpan(
+  n: NormalisedText,
+  start: number,
+  end: number,
+): { start: number; end: number; text: string } {
   const from = n.origin[start] ?? n.original.length;
   const lastOrigin = n.origin[end - 1] ?? from;
   // The last kept character may be a surrogate pair in the original: extend to its end.

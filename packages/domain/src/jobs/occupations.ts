@@ -377,14 +377,24 @@ function parseDetailed(): OccupationNode[] {
 /** The whole catalogue as nodes: 大类, 中类, the 小类 implied by the 细类 listed, and the 细类. */
 export function occupationCatalogue(): OccupationNode[] {
   const nodes: OccupationNode[] = [];
-  for (const [code, name] of MAJOR_GROUPS) nodes.push({ code, name, level: 1, parentCode: null, aliases: [], skills: [], verified: true });
-  for (const [code, name] of MIDDLE_GROUPS) nodes.push({ code, name, level: 2, parentCode: code.slice(0, 1), aliases: [], skills: [], verified: false });
+  for (const [code, name] of MAJOR_GROUPS)
+    nodes.push({ code, name, level: 1, parentCode: null, aliases: [], skills: [], verified: true });
+  for (const [code, name] of MIDDLE_GROUPS)
+    nodes.push({ code, name, level: 2, parentCode: code.slice(0, 1), aliases: [], skills: [], verified: false });
   const detailed = parseDetailed();
   const minor = new Map<string, string>();
   for (const d of detailed) if (!minor.has(d.code.slice(0, 7))) minor.set(d.code.slice(0, 7), d.name);
   for (const [code] of minor) {
     // 小类 names are not shipped yet: named by their code until the official list is imported.
-    nodes.push({ code, name: `${code} 小类`, level: 3, parentCode: code.slice(0, 4), aliases: [], skills: [], verified: false });
+    nodes.push({
+      code,
+      name: `${code} 小类`,
+      level: 3,
+      parentCode: code.slice(0, 4),
+      aliases: [],
+      skills: [],
+      verified: false,
+    });
   }
   nodes.push(...detailed);
   return nodes;

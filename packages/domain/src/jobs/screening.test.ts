@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { MINIMUM_WAGE_STANDARDS, type MinimumWageStandard, minimumWageFor, validateMinimumWageStandard } from "./minimum-wage.ts";
+import {
+  MINIMUM_WAGE_STANDARDS,
+  type MinimumWageStandard,
+  minimumWageFor,
+  validateMinimumWageStandard,
+} from "./minimum-wage.ts";
 import { type ScreeningInput, screenPosting } from "./screening.ts";
 
 const NANJING = "320102";
@@ -185,7 +190,10 @@ describe("minimum wage", () => {
   ];
   it.each(boundaries)("%s %i 分 in 南京 → blocked %s", (type, minFen, blocked) => {
     const r = screenPosting(
-      input("负责仓库收发", { salary: { type, minFen, maxFen: minFen + 100 }, employmentType: type === "hourly" ? "part_time" : "full_time" }),
+      input("负责仓库收发", {
+        salary: { type, minFen, maxFen: minFen + 100 },
+        employmentType: type === "hourly" ? "part_time" : "full_time",
+      }),
     );
     expect(r.blocked).toBe(blocked);
     if (blocked) {
@@ -198,7 +206,13 @@ describe("minimum wage", () => {
 
   it("the same pay passes in a tier-3 county and fails in 南京", () => {
     const pay = { type: "monthly" as const, minFen: 200_000, maxFen: 300_000 };
-    const suqian = screenPosting(input("负责仓库收发", { workRegionCode: "321302", salary: pay, minimumWage: minimumWageFor(MINIMUM_WAGE_STANDARDS, "321302", "2026-11-01") }));
+    const suqian = screenPosting(
+      input("负责仓库收发", {
+        workRegionCode: "321302",
+        salary: pay,
+        minimumWage: minimumWageFor(MINIMUM_WAGE_STANDARDS, "321302", "2026-11-01"),
+      }),
+    );
     expect(suqian.blocked).toBe(false);
     const nanjing = screenPosting(input("负责仓库收发", { salary: pay }));
     expect(nanjing.blocked).toBe(true);
@@ -206,7 +220,11 @@ describe("minimum wage", () => {
 
   it("validates a standard an administrator adds", () => {
     expect(MINIMUM_WAGE_STANDARDS.flatMap(validateMinimumWageStandard)).toEqual([]);
-    const bad = { ...(MINIMUM_WAGE_STANDARDS[0] as MinimumWageStandard), regionTiers: { "3101": 1, "3201": 9 }, defaultTier: 7 };
+    const bad = {
+      ...(MINIMUM_WAGE_STANDARDS[0] as MinimumWageStandard),
+      regionTiers: { "3101": 1, "3201": 9 },
+      defaultTier: 7,
+    };
     expect(validateMinimumWageStandard(bad)).toHaveLength(3);
   });
 });

@@ -8,7 +8,7 @@
  * traditional-character evasions read like the plain phrase; innocent phrases ("男女不限",
  * "女职工禁忌劳动范围" cited as a justification) are matched first and suppress any finding that overlaps them.
  */
-import { type MinimumWageRate, formatFen } from "./minimum-wage.ts";
+import { formatFen, type MinimumWageRate } from "./minimum-wage.ts";
 import { type NormalisedText, normaliseForScreening, originalSpan } from "./normalise.ts";
 
 export type FindingSeverity = "block" | "warn";
@@ -79,12 +79,14 @@ const LAW = {
   employmentPromotion28: "《中华人民共和国就业促进法》第二十八条（各民族劳动者享有平等的劳动权利）",
   employmentPromotion29: "《中华人民共和国就业促进法》第二十九条（不得歧视残疾人）",
   employmentPromotion30: "《中华人民共和国就业促进法》第三十条（不得以是传染病病原携带者为由拒绝录用）",
-  womenRights43: "《中华人民共和国妇女权益保障法》第四十三条（不得限定性别、询问婚育情况、将妊娠测试作为入职体检项目、将限制结婚生育作为录用条件）",
+  womenRights43:
+    "《中华人民共和国妇女权益保障法》第四十三条（不得限定性别、询问婚育情况、将妊娠测试作为入职体检项目、将限制结婚生育作为录用条件）",
   mohrss2019_17: "《人力资源社会保障部等九部门关于进一步规范招聘行为促进妇女就业的通知》（人社部发〔2019〕17号）",
   hrMarket24: "《人力资源市场暂行条例》第二十四条（不得发布含有民族、种族、性别、宗教信仰等方面歧视性内容的招聘信息）",
   disability38: "《中华人民共和国残疾人保障法》第三十八条",
   hbv2010: "《关于进一步规范入学和就业体检项目维护乙肝表面抗原携带者入学和就业权利的通知》（人社部发〔2010〕12号）",
-  graduates2014: "《国务院办公厅关于做好2014年全国普通高等学校毕业生就业创业工作的通知》（国办发〔2014〕22号：省会及以下城市不得将户籍作为招聘高校毕业生的限制性条件）",
+  graduates2014:
+    "《国务院办公厅关于做好2014年全国普通高等学校毕业生就业创业工作的通知》（国办发〔2014〕22号：省会及以下城市不得将户籍作为招聘高校毕业生的限制性条件）",
   govReport2022: "2022年《政府工作报告》（坚决防止和纠正性别、年龄、学历等就业歧视）",
   minimumWage12: "《最低工资规定》（劳动和社会保障部令第21号）第十二条",
   womenWorkers: "《女职工劳动保护特别规定》附录（女职工禁忌从事的劳动范围）",
@@ -102,7 +104,8 @@ interface Rule {
 const SEX = "(?:男|女)";
 const SEX_WORD = "(?:男|女)(?:性|士|生|工|孩|子|的|人|员|同志|青年)?";
 const LIMIT = "(?:限|仅限|只限|仅招|只招|只要|仅要|限招|要求|需|须|必须|适合|专招)";
-const ETHNIC = "(?:汉族|回族|藏族|维吾尔族|维族|蒙古族|壮族|苗族|彝族|满族|朝鲜族|哈萨克族|少数民族|新疆人|新疆籍|藏区)";
+const ETHNIC =
+  "(?:汉族|回族|藏族|维吾尔族|维族|蒙古族|壮族|苗族|彝族|满族|朝鲜族|哈萨克族|少数民族|新疆人|新疆籍|藏区)";
 
 // Innocent phrases: a match inside one of these is not a finding.
 const INNOCENT: RegExp[] = [
@@ -124,7 +127,10 @@ const RULES: Rule[] = [
     code: "GENDER_LIMIT",
     category: "gender",
     severity: "block",
-    pattern: new RegExp(`${LIMIT}${SEX_WORD}|(?:招|招聘|诚聘|急聘|聘)${SEX}(?!女|男|不限)(?:性|士|生|工)?|性别${SEX}(?!女|男)`, "g"),
+    pattern: new RegExp(
+      `${LIMIT}${SEX_WORD}|(?:招|招聘|诚聘|急聘|聘)${SEX}(?!女|男|不限)(?:性|士|生|工)?|性别${SEX}(?!女|男)`,
+      "g",
+    ),
     message: "招聘信息不得限定性别。请删除性别要求；如岗位属于女职工禁忌从事的劳动范围，请写明依据，由经办人员审核。",
     basis: [LAW.employmentPromotion27, LAW.womenRights43, LAW.mohrss2019_17, LAW.hrMarket24],
   },
@@ -132,7 +138,10 @@ const RULES: Rule[] = [
     code: "GENDER_PREFERENCE",
     category: "gender",
     severity: "block",
-    pattern: new RegExp(`${SEX_WORD}(?:者)?(?:优先|为主|更佳|最佳|者佳|尤佳)|(?:优先|最好是|最好)${SEX_WORD}|(?:限|仅限|只招)?宝妈(?:优先|专属|专岗)?`, "g"),
+    pattern: new RegExp(
+      `${SEX_WORD}(?:者)?(?:优先|为主|更佳|最佳|者佳|尤佳)|(?:优先|最好是|最好)${SEX_WORD}|(?:限|仅限|只招)?宝妈(?:优先|专属|专岗)?`,
+      "g",
+    ),
     message: "招聘信息不得表达性别偏好（如“男性优先”）。请删除性别表述。",
     basis: [LAW.employmentPromotion27, LAW.womenRights43, LAW.mohrss2019_17],
   },
@@ -140,7 +149,10 @@ const RULES: Rule[] = [
     code: "GENDER_EXCLUSION",
     category: "gender",
     severity: "block",
-    pattern: new RegExp(`${SEX_WORD}(?:勿扰|免谈|免进|不要|不招|不考虑|请绕行|慎投)|(?:不招|谢绝|拒绝|不要|不收|不考虑)${SEX_WORD}`, "g"),
+    pattern: new RegExp(
+      `${SEX_WORD}(?:勿扰|免谈|免进|不要|不招|不考虑|请绕行|慎投)|(?:不招|谢绝|拒绝|不要|不收|不考虑)${SEX_WORD}`,
+      "g",
+    ),
     message: "招聘信息不得排斥某一性别（如“女士勿扰”）。请删除该表述。",
     basis: [LAW.employmentPromotion27, LAW.womenRights43, LAW.mohrss2019_17],
   },
@@ -158,7 +170,8 @@ const RULES: Rule[] = [
     code: "PREGNANCY_TEST",
     category: "pregnancy_test",
     severity: "block",
-    pattern: /孕检|验孕|妊娠(?:检查|检测|测试|试验)|怀孕(?:检查|检测|测试)|(?:体检|入职检查)(?:含|包括|包含|需|须|要)?(?:妊娠(?:检查|检测|测试)?|怀孕(?:检查|检测)?|孕检)/g,
+    pattern:
+      /孕检|验孕|妊娠(?:检查|检测|测试|试验)|怀孕(?:检查|检测|测试)|(?:体检|入职检查)(?:含|包括|包含|需|须|要)?(?:妊娠(?:检查|检测|测试)?|怀孕(?:检查|检测)?|孕检)/g,
     message: "不得将妊娠测试作为入职体检项目。请从体检要求中删除。",
     basis: [LAW.womenRights43, LAW.mohrss2019_17],
   },
@@ -279,11 +292,25 @@ function screenText(field: ScreenedField, original: string, input: ScreeningInpu
         message = "岗位以《女职工劳动保护特别规定》为依据限定性别，需经办人员核实是否属于禁忌劳动范围。";
         basis.push(LAW.womenWorkers);
       }
-      if (rule.category === "hukou" && input.targetsGraduates && !MUNICIPALITY_PROVINCES.has(input.workRegionCode.slice(0, 2))) {
+      if (
+        rule.category === "hukou" &&
+        input.targetsGraduates &&
+        !MUNICIPALITY_PROVINCES.has(input.workRegionCode.slice(0, 2))
+      ) {
         severity = "block";
         message = "招聘高校毕业生不得以户籍作为限制条件（省会及以下城市）。请删除户籍要求。";
       }
-      findings.push({ code: rule.code, category: rule.category, severity, field, start: span.start, end: span.end, phrase: span.text, message, basis });
+      findings.push({
+        code: rule.code,
+        category: rule.category,
+        severity,
+        field,
+        start: span.start,
+        end: span.end,
+        phrase: span.text,
+        message,
+        basis,
+      });
     }
   }
   return findings;
@@ -307,7 +334,9 @@ export function screenPosting(input: ScreeningInput): ScreeningResult {
   };
 }
 
-export function screenMinimumWage(input: Pick<ScreeningInput, "salary" | "employmentType" | "minimumWage">): ScreeningFinding[] {
+export function screenMinimumWage(
+  input: Pick<ScreeningInput, "salary" | "employmentType" | "minimumWage">,
+): ScreeningFinding[] {
   const { salary, minimumWage } = input;
   if (!minimumWage) return [];
   const hourly = salary.type === "hourly";

@@ -14,14 +14,23 @@ export const occupationsRepository = {
     if (f.q) {
       const like = `%${f.q.replace(/[%_\\]/g, "\\$&")}%`;
       q = q.where((eb) =>
-        eb.or([eb("name", "like", like), eb("code", "like", `${f.q}%`), sql<boolean>`array_to_string(aliases, '|') like ${like}`]),
+        eb.or([
+          eb("name", "like", like),
+          eb("code", "like", `${f.q}%`),
+          sql<boolean>`array_to_string(aliases, '|') like ${like}`,
+        ]),
       );
     }
     return q.orderBy("code").limit(f.limit).execute();
   },
   namesOf(db: Executor, codes: string[]) {
     if (codes.length === 0) return Promise.resolve([]);
-    return db.selectFrom("occupations").select(["code", "name"]).where("version", "=", OCCUPATION_CATALOGUE_VERSION).where("code", "in", codes).execute();
+    return db
+      .selectFrom("occupations")
+      .select(["code", "name"])
+      .where("version", "=", OCCUPATION_CATALOGUE_VERSION)
+      .where("code", "in", codes)
+      .execute();
   },
 };
 

@@ -39,7 +39,9 @@ async function search(query: string) {
 }
 
 async function searchRows(id: string) {
-  return (await sql<{ n: number }>`select count(*)::int as n from posting_search where posting_id = ${id}`.execute(t.db)).rows[0]!.n;
+  return (
+    await sql<{ n: number }>`select count(*)::int as n from posting_search where posting_id = ${id}`.execute(t.db)
+  ).rows[0]!.n;
 }
 
 beforeAll(async () => {
@@ -64,7 +66,11 @@ describe("posting screening and publication", () => {
     const problem = refused.json();
     expect(problem.code).toBe("POSTING_BLOCKED");
     expect(problem.errors).toEqual([
-      expect.objectContaining({ field: "description", code: "GENDER_LIMIT", message: expect.stringContaining("「限男性」") }),
+      expect.objectContaining({
+        field: "description",
+        code: "GENDER_LIMIT",
+        message: expect.stringContaining("「限男性」"),
+      }),
     ]);
     const still = await t.request(employer, { method: "GET", url: `/api/v1/postings/${draft.id}` });
     expect(still.json()).toMatchObject({ status: "draft", findings: [] });
@@ -74,9 +80,22 @@ describe("posting screening and publication", () => {
     const check = await t.request(employer, {
       method: "POST",
       url: "/api/v1/postings/screen",
-      payload: { title: "低压电工", description: "负责配电设备巡检维修，限男性，35岁以下", regionCode: "320102003", salaryType: "monthly", salaryMinFen: 600_000, salaryMaxFen: 900_000, workType: "full_time" },
+      payload: {
+        title: "低压电工",
+        description: "负责配电设备巡检维修，限男性，35岁以下",
+        regionCode: "320102003",
+        salaryType: "monthly",
+        salaryMinFen: 600_000,
+        salaryMaxFen: 900_000,
+        workType: "full_time",
+      },
     });
-    const findings = check.json().findings as Array<{ category: string; severity: string; basis: string[]; categoryName: string }>;
+    const findings = check.json().findings as Array<{
+      category: string;
+      severity: string;
+      basis: string[];
+      categoryName: string;
+    }>;
     expect(findings.map((f) => [f.category, f.severity])).toEqual([
       ["gender", "block"],
       ["age", "warn"],
@@ -97,7 +116,10 @@ describe("posting screening and publication", () => {
 
     for (const q of ["电工", "退役军人", "SQL", "sql", "低压电工证"]) {
       const r = await search(`q=${encodeURIComponent(q)}`);
-      expect(r.items.map((i) => i.id), q).toContain(draft.id);
+      expect(
+        r.items.map((i) => i.id),
+        q,
+      ).toContain(draft.id);
     }
     expect((await search(`q=${encodeURIComponent("焊工")}`)).items.map((i) => i.id)).not.toContain(draft.id);
     const pub = await t.request(null, { method: "GET", url: `/api/v1/jobs/${draft.id}` });
@@ -111,13 +133,23 @@ describe("posting screening and publication", () => {
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0]).toMatchObject({ field: "salaryMinFen", code: "BELOW_MINIMUM_WAGE_MONTHLY" });
     expect(res.json().errors[0].message).toContain("2280 元/月");
-    const hourly = await create(employer, { salaryType: "hourly", salaryMinFen: 2_100, salaryMaxFen: 2_500, workType: "part_time", contractType: "part_time" });
+    const hourly = await create(employer, {
+      salaryType: "hourly",
+      salaryMinFen: 2_100,
+      salaryMaxFen: 2_500,
+      workType: "part_time",
+      contractType: "part_time",
+    });
     const r2 = await t.request(employer, { method: "POST", url: `/api/v1/postings/${hourly.id}/submit` });
     expect(r2.json().errors[0].code).toBe("BELOW_MINIMUM_WAGE_HOURLY");
   });
 
   it("sends warnings to the region's moderation queue; the case worker approves or rejects with a reason", async () => {
-    const p = await create(employer, { title: "仓库管理员", occupationCode: "4-02-06-03", description: "负责仓库收发与盘点，年龄45岁以下，熟悉WMS系统。" });
+    const p = await create(employer, {
+      title: "仓库管理员",
+      occupationCode: "4-02-06-03",
+      description: "负责仓库收发与盘点，年龄45岁以下，熟悉WMS系统。",
+    });
     const sub = await t.request(employer, { method: "POST", url: `/api/v1/postings/${p.id}/submit` });
     expect(sub.statusCode).toBe(200);
     expect(sub.json().status).toBe("pending_review");
@@ -130,28 +162,54 @@ describe("posting screening and publication", () => {
     expect(review).toMatchObject({ kind: "screening", status: "open" });
     expect(review.findings[0]).toMatchObject({ category: "age", severity: "warn" });
 
-    const noReason = await t.request(xuanwu, { method: "POST", url: `/api/v1/posting-reviews/${review.id}/decide`, payload: { decision: "approve" } });
+    const noReason = await t.request(xuanwu, {
+      method: "POST",
+      url: `/api/v1/posting-reviews/${review.id}/decide`,
+      payload: { decision: "approve" },
+    });
     expect(noReason.statusCode).toBe(400);
-    const outOfScope = await t.request(qinhuai, { method: "POST", url: `/api/v1/posting-reviews/${review.id}/decide`, payload: { decision: "approve", reason: "年龄要求与岗位相关" } });
+    const outOfScope = await t.request(qinhuai, {
+      method: "POST",
+      url: `/api/v1/posting-reviews/${review.id}/decide`,
+      payload: { decision: "approve", reason: "年龄要求与岗位相关" },
+    });
     expect(outOfScope.statusCode).toBe(404);
-    const ok = await t.request(xuanwu, { method: "POST", url: `/api/v1/posting-reviews/${review.id}/decide`, payload: { decision: "approve", reason: "岗位需搬运重物，已与单位沟通" } });
+    const ok = await t.request(xuanwu, {
+      method: "POST",
+      url: `/api/v1/posting-reviews/${review.id}/decide`,
+      payload: { decision: "approve", reason: "岗位需搬运重物，已与单位沟通" },
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().status).toBe("published");
     expect(await searchRows(p.id)).toBe(1);
-    const again = await t.request(xuanwu, { method: "POST", url: `/api/v1/posting-reviews/${review.id}/decide`, payload: { decision: "reject", reason: "重复处理" } });
+    const again = await t.request(xuanwu, {
+      method: "POST",
+      url: `/api/v1/posting-reviews/${review.id}/decide`,
+      payload: { decision: "reject", reason: "重复处理" },
+    });
     expect(again.statusCode).toBe(409);
     const audit = await t.db.selectFrom("audit_log").select(["action"]).where("subject_id", "=", p.id).execute();
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["posting.create", "posting.submit_for_review", "posting.review.approve"]));
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["posting.create", "posting.submit_for_review", "posting.review.approve"]),
+    );
   });
 
   it("screens every edit: a live posting edited into a discriminatory ad is refused and stays as it was", async () => {
     const p = await create(employer);
     const pub = (await t.request(employer, { method: "POST", url: `/api/v1/postings/${p.id}/submit` })).json();
-    const res = await t.request(employer, { method: "PATCH", url: `/api/v1/postings/${p.id}`, payload: { version: pub.version, requirements: "女士勿扰" } });
+    const res = await t.request(employer, {
+      method: "PATCH",
+      url: `/api/v1/postings/${p.id}`,
+      payload: { version: pub.version, requirements: "女士勿扰" },
+    });
     expect(res.statusCode).toBe(422);
     const now = (await t.request(employer, { method: "GET", url: `/api/v1/postings/${p.id}` })).json();
     expect(now).toMatchObject({ status: "published", requirements: null, version: pub.version });
-    const stale = await t.request(employer, { method: "PATCH", url: `/api/v1/postings/${p.id}`, payload: { version: pub.version + 5, headcount: 3 } });
+    const stale = await t.request(employer, {
+      method: "PATCH",
+      url: `/api/v1/postings/${p.id}`,
+      payload: { version: pub.version + 5, headcount: 3 },
+    });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().code).toBe("VERSION_CONFLICT");
   });
@@ -166,7 +224,16 @@ describe("posting screening and publication", () => {
     const list = (await t.request(otherEmployer, { method: "GET", url: "/api/v1/postings" })).json();
     expect(list.items.map((i: { id: string }) => i.id)).not.toContain(p.id);
     // a case worker cannot place a posting outside their region
-    const out = await t.request(qinhuai, { method: "POST", url: "/api/v1/postings", payload: posting({ employerId: (await t.db.selectFrom("employers").select("id").where("region_code", "like", "320104%").executeTakeFirst())?.id ?? "00000000-0000-4000-8000-000000000000", regionCode: "320102003" }) });
+    const out = await t.request(qinhuai, {
+      method: "POST",
+      url: "/api/v1/postings",
+      payload: posting({
+        employerId:
+          (await t.db.selectFrom("employers").select("id").where("region_code", "like", "320104%").executeTakeFirst())
+            ?.id ?? "00000000-0000-4000-8000-000000000000",
+        regionCode: "320102003",
+      }),
+    });
     expect([404, 422]).toContain(out.statusCode);
   });
 
@@ -197,12 +264,19 @@ describe("posting lifecycle", () => {
   it("expires a posting not re-confirmed within 30 days; a re-confirmed one stays", async () => {
     const a = await create(employer, { title: "维修电工A" });
     const b = await create(employer, { title: "维修电工B" });
-    for (const p of [a, b]) expect((await t.request(employer, { method: "POST", url: `/api/v1/postings/${p.id}/submit` })).json().status).toBe("published");
+    for (const p of [a, b])
+      expect(
+        (await t.request(employer, { method: "POST", url: `/api/v1/postings/${p.id}/submit` })).json().status,
+      ).toBe("published");
     // time passes for the postings (sessions would idle out if the clock moved): age them by hand
     const age = (days: number) =>
-      sql`update postings set confirmed_at = confirmed_at - make_interval(days => ${days}) where id in (${a.id}, ${b.id})`.execute(t.db);
+      sql`update postings set confirmed_at = confirmed_at - make_interval(days => ${days}) where id in (${a.id}, ${b.id})`.execute(
+        t.db,
+      );
     await age(20);
-    expect((await t.request(employer, { method: "POST", url: `/api/v1/postings/${b.id}/confirm` })).statusCode).toBe(200);
+    expect((await t.request(employer, { method: "POST", url: `/api/v1/postings/${b.id}/confirm` })).statusCode).toBe(
+      200,
+    );
     await age(11);
     const postings = (t.app as unknown as { postings: { expireDue(): Promise<number> } }).postings;
     expect(await postings.expireDue()).toBeGreaterThanOrEqual(1);
@@ -218,12 +292,22 @@ describe("posting lifecycle", () => {
     const p = await create(employer, { title: "独特岗位名称甲乙丙" });
     await t.request(employer, { method: "POST", url: `/api/v1/postings/${p.id}/submit` });
     expect((await search(`q=${encodeURIComponent("甲乙丙")}`)).items.map((i) => i.id)).toContain(p.id);
-    const rep = await t.request(seekerUser, { method: "POST", url: `/api/v1/jobs/${p.id}/report`, payload: { reason: "面试要求先交培训费" } });
+    const rep = await t.request(seekerUser, {
+      method: "POST",
+      url: `/api/v1/jobs/${p.id}/report`,
+      payload: { reason: "面试要求先交培训费" },
+    });
     expect(rep.statusCode, rep.body).toBe(200);
-    const rep2 = await t.request(seekerUser, { method: "POST", url: `/api/v1/jobs/${p.id}/report`, payload: { reason: "再次举报" } });
+    const rep2 = await t.request(seekerUser, {
+      method: "POST",
+      url: `/api/v1/jobs/${p.id}/report`,
+      payload: { reason: "再次举报" },
+    });
     expect(rep2.json().code).toBe("ALREADY_REPORTED");
     const queue = (await t.request(xuanwu, { method: "GET", url: "/api/v1/posting-reviews" })).json();
-    expect(queue.items.find((r: { postingId: string; kind: string }) => r.postingId === p.id && r.kind === "report")?.reason).toBe("面试要求先交培训费");
+    expect(
+      queue.items.find((r: { postingId: string; kind: string }) => r.postingId === p.id && r.kind === "report")?.reason,
+    ).toBe("面试要求先交培训费");
     const w = await t.request(employer, { method: "POST", url: `/api/v1/postings/${p.id}/withdraw` });
     expect(w.json().status).toBe("withdrawn");
     expect((await search(`q=${encodeURIComponent("甲乙丙")}`)).items.map((i) => i.id)).not.toContain(p.id);
@@ -233,8 +317,18 @@ describe("posting lifecycle", () => {
 
 describe("job search", () => {
   it("filters by region subtree, salary and type, and ranks title matches first", async () => {
-    const inTitle = await create(employer, { title: "焊工（氩弧焊）", occupationCode: "6-18-02-04", description: "负责钢结构件焊接，持焊工证，两班倒。", skills: ["焊工证"] });
-    const inBody = await create(employer, { title: "设备维修工", occupationCode: "6-31-02-01", description: "负责设备维修，偶尔需要做焊工相关辅助工作。", skills: [] });
+    const inTitle = await create(employer, {
+      title: "焊工（氩弧焊）",
+      occupationCode: "6-18-02-04",
+      description: "负责钢结构件焊接，持焊工证，两班倒。",
+      skills: ["焊工证"],
+    });
+    const inBody = await create(employer, {
+      title: "设备维修工",
+      occupationCode: "6-31-02-01",
+      description: "负责设备维修，偶尔需要做焊工相关辅助工作。",
+      skills: [],
+    });
     for (const p of [inTitle, inBody]) {
       const s = await t.request(employer, { method: "POST", url: `/api/v1/postings/${p.id}/submit` });
       expect(s.json().status, s.body).toBe("published");

@@ -61,7 +61,9 @@ export function presentPosting(r: PostingRow, confirmDays: number): Posting {
     publishedAt: iso(r.published_at),
     confirmedAt: iso(r.confirmed_at),
     confirmBy:
-      r.status === "published" && confirmed ? new Date(confirmed.getTime() + confirmDays * 86_400_000).toISOString() : null,
+      r.status === "published" && confirmed
+        ? new Date(confirmed.getTime() + confirmDays * 86_400_000).toISOString()
+        : null,
     version: r.version,
     createdAt: new Date(r.created_at).toISOString(),
   };

@@ -84,7 +84,11 @@ export const postingsRepository = {
   },
 
   findPublished(db: Executor, id: string) {
-    return joined(db).select(COLUMNS).where("postings.id", "=", id).where("postings.status", "=", "published").executeTakeFirst();
+    return joined(db)
+      .select(COLUMNS)
+      .where("postings.id", "=", id)
+      .where("postings.status", "=", "published")
+      .executeTakeFirst();
   },
 
   lockForUpdate(db: Executor, scope: PostingScope, id: string) {
@@ -110,7 +114,13 @@ export const postingsRepository = {
     if (f.regionPrefix) q = q.where("postings.region_code", "like", prefixPattern(f.regionPrefix));
     if (f.employerId) q = q.where("postings.employer_id", "=", f.employerId);
     const [rows, total] = await Promise.all([
-      q.select(COLUMNS).orderBy("postings.created_at", "desc").orderBy("postings.id").limit(pageSize).offset((page - 1) * pageSize).execute(),
+      q
+        .select(COLUMNS)
+        .orderBy("postings.created_at", "desc")
+        .orderBy("postings.id")
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
       q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: Number(total.n) };
@@ -164,7 +174,8 @@ export const postingsRepository = {
     const conditions = [sql`true`];
     if (f.tsquery) conditions.push(sql`s.tsv @@ ${f.tsquery}::tsquery`);
     if (f.regionPrefix) conditions.push(sql`s.region_code like ${prefixPattern(f.regionPrefix)}`);
-    if (f.occupationPrefix) conditions.push(sql`s.occupation_code like ${`${f.occupationPrefix.replace(/[%_\\]/g, "")}%`}`);
+    if (f.occupationPrefix)
+      conditions.push(sql`s.occupation_code like ${`${f.occupationPrefix.replace(/[%_\\]/g, "")}%`}`);
     if (f.salaryMinFen !== undefined) conditions.push(sql`s.salary_max_monthly_fen >= ${f.salaryMinFen}`);
     if (f.educationRankAtMost !== undefined) conditions.push(sql`s.education_rank <= ${f.educationRankAtMost}`);
     if (f.workType) conditions.push(sql`s.work_type = ${f.workType}`);
@@ -172,7 +183,10 @@ export const postingsRepository = {
     const where = sql.join(conditions, sql` and `);
     // Rank explicitly (never ORDER BY id on a text match: matching.md's plan trap).
     const score = f.tsquery ? sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', s.tsv, ${f.tsquery}::tsquery)` : sql`0`;
-    const order = f.sort === "date" || !f.tsquery ? sql`s.published_at desc, s.posting_id` : sql`score desc, s.published_at desc, s.posting_id`;
+    const order =
+      f.sort === "date" || !f.tsquery
+        ? sql`s.published_at desc, s.posting_id`
+        : sql`score desc, s.published_at desc, s.posting_id`;
     const [rows, total] = await Promise.all([
       sql<{ posting_id: string; score: number }>`
         select s.posting_id, ${score}::float4 as score from posting_search s
@@ -201,7 +215,15 @@ export const postingsRepository = {
   // ── moderation queue ──
   insertReview(
     db: Executor,
-    r: { postingId: string; provinceCode: string; regionCode: string; kind: "screening" | "report"; reason: string | null; reportedBy: string | null; now: Date },
+    r: {
+      postingId: string;
+      provinceCode: string;
+      regionCode: string;
+      kind: "screening" | "report";
+      reason: string | null;
+      reportedBy: string | null;
+      now: Date;
+    },
   ) {
     return db
       .insertInto("posting_reviews")

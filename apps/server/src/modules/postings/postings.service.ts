@@ -19,8 +19,8 @@ import type { Actor } from "../../lib/actor.ts";
 import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import type { AuditService } from "../audit/audit.service.ts";
-import { employerScopeOf } from "../employers/employers.service.ts";
 import { employersRepository } from "../employers/employers.repository.ts";
+import { employerScopeOf } from "../employers/employers.service.ts";
 import { regionsRepository } from "../regions/regions.repository.ts";
 import { presentFinding, presentPosting, presentPublicPosting, presentReview } from "./postings.presenter.ts";
 import { type PostingRow, type PostingScope, postingsRepository as repo } from "./postings.repository.ts";
@@ -31,7 +31,8 @@ type ScreenBody = z.infer<typeof ScreenPostingBodySchema>;
 type SearchQuery = z.infer<typeof SearchPostingsQuerySchema>;
 
 export function postingScopeOf(actor: Actor): PostingScope {
-  if (actor.role === "employer") return actor.employerId ? { kind: "own", employerId: actor.employerId } : { kind: "none" };
+  if (actor.role === "employer")
+    return actor.employerId ? { kind: "own", employerId: actor.employerId } : { kind: "none" };
   if (actor.role === "case_worker" && actor.regionCode) return { kind: "region", prefix: actor.regionCode };
   return { kind: "none" };
 }
@@ -71,7 +72,8 @@ export function createPostingsService(deps: {
     return rows.map((r) => ({
       provinceCode: r.province_code,
       provinceName: r.province_name,
-      effectiveFrom: typeof r.effective_from === "string" ? r.effective_from : shanghaiDate(r.effective_from as unknown as Date),
+      effectiveFrom:
+        typeof r.effective_from === "string" ? r.effective_from : shanghaiDate(r.effective_from as unknown as Date),
       source: r.source,
       verified: r.verified,
       tiers: r.tiers as MinimumWageStandard["tiers"],
@@ -113,14 +115,34 @@ export function createPostingsService(deps: {
     });
   }
 
-  async function checkReferences(ex: Executor, actor: Actor, p: { occupationCode?: string; regionCode?: string; salaryMinFen?: number; salaryMaxFen?: number; validUntil?: string }) {
+  async function checkReferences(
+    ex: Executor,
+    actor: Actor,
+    p: {
+      occupationCode?: string;
+      regionCode?: string;
+      salaryMinFen?: number;
+      salaryMaxFen?: number;
+      validUntil?: string;
+    },
+  ) {
     if (p.occupationCode && !(await repo.occupationExists(ex, p.occupationCode)))
-      throw new AppError("OCCUPATION_UNKNOWN", fieldError("occupationCode", "OCCUPATION_UNKNOWN", `职业代码 ${p.occupationCode} 不在职业分类大典（细类）中`));
+      throw new AppError(
+        "OCCUPATION_UNKNOWN",
+        fieldError("occupationCode", "OCCUPATION_UNKNOWN", `职业代码 ${p.occupationCode} 不在职业分类大典（细类）中`),
+      );
     if (p.regionCode) {
       const [region] = await regionsRepository.byCodes(ex, [p.regionCode]);
-      if (!region) throw new AppError("REGION_UNKNOWN", fieldError("regionCode", "REGION_UNKNOWN", `工作地点区划代码 ${p.regionCode} 不存在`));
+      if (!region)
+        throw new AppError(
+          "REGION_UNKNOWN",
+          fieldError("regionCode", "REGION_UNKNOWN", `工作地点区划代码 ${p.regionCode} 不存在`),
+        );
       if (actor.role === "case_worker" && actor.regionCode && !p.regionCode.startsWith(actor.regionCode))
-        throw new AppError("REGION_OUT_OF_SCOPE", fieldError("regionCode", "REGION_OUT_OF_SCOPE", "工作地点不在您的管辖范围内"));
+        throw new AppError(
+          "REGION_OUT_OF_SCOPE",
+          fieldError("regionCode", "REGION_OUT_OF_SCOPE", "工作地点不在您的管辖范围内"),
+        );
     }
     if (p.salaryMinFen !== undefined && p.salaryMaxFen !== undefined && p.salaryMaxFen < p.salaryMinFen)
       throw new AppError("VALIDATION_FAILED", fieldError("salaryMaxFen", "SALARY_RANGE", "工资上限不能低于工资下限"));
@@ -128,20 +150,55 @@ export function createPostingsService(deps: {
       const today = shanghaiDate(clock());
       const max = shanghaiDate(new Date(clock().getTime() + 366 * 86_400_000));
       if (p.validUntil < today || p.validUntil > max)
-        throw new AppError("VALIDATION_FAILED", fieldError("validUntil", "VALID_UNTIL_RANGE", "有效期应在今天至一年以内"));
+        throw new AppError(
+          "VALIDATION_FAILED",
+          fieldError("validUntil", "VALID_UNTIL_RANGE", "有效期应在今天至一年以内"),
+        );
     }
   }
 
-  async function publishIn(trx: Executor, row: { id: string; province_code: string; region_code: string; occupation_code: string; salary_type: string; salary_min_fen: number; salary_max_fen: number; education: string | null; work_type: string; title: string; description: string; requirements: string | null; benefits: string | null; skills: string[] }, now: Date, firstPublishedAt: Date | null) {
+  async function publishIn(
+    trx: Executor,
+    row: {
+      id: string;
+      province_code: string;
+      region_code: string;
+      occupation_code: string;
+      salary_type: string;
+      salary_min_fen: number;
+      salary_max_fen: number;
+      education: string | null;
+      work_type: string;
+      title: string;
+      description: string;
+      requirements: string | null;
+      benefits: string | null;
+      skills: string[];
+    },
+    now: Date,
+    firstPublishedAt: Date | null,
+  ) {
     const publishedAt = firstPublishedAt ?? now;
-    await repo.update(trx, row.id, { status: "published", published_at: publishedAt, confirmed_at: now, updated_at: now });
+    await repo.update(trx, row.id, {
+      status: "published",
+      published_at: publishedAt,
+      confirmed_at: now,
+      updated_at: now,
+    });
     const occupation = await trx
       .selectFrom("occupations")
       .select(["name", "aliases"])
       .where("version", "=", "2022")
       .where("code", "=", row.occupation_code)
       .executeTakeFirst();
-    const body = [row.description, row.requirements ?? "", row.benefits ?? "", row.skills.join(" "), occupation?.name ?? "", (occupation?.aliases ?? []).join(" ")].join("\n");
+    const body = [
+      row.description,
+      row.requirements ?? "",
+      row.benefits ?? "",
+      row.skills.join(" "),
+      occupation?.name ?? "",
+      (occupation?.aliases ?? []).join(" "),
+    ].join("\n");
     await repo.upsertSearchRow(trx, {
       postingId: row.id,
       provinceCode: row.province_code,
@@ -168,7 +225,13 @@ export function createPostingsService(deps: {
   }
 
   /** Runs screening on the stored posting and moves it: published, or pending review, or refused. */
-  async function screenAndRoute(trx: Executor, actor: Actor, locked: { id: string; published_at: Date | null }, ctx: RequestContext, now: Date) {
+  async function screenAndRoute(
+    trx: Executor,
+    actor: Actor,
+    locked: { id: string; published_at: Date | null },
+    ctx: RequestContext,
+    now: Date,
+  ) {
     const p = await trx.selectFrom("postings").selectAll().where("id", "=", locked.id).executeTakeFirstOrThrow();
     const result = await screen(trx, {
       title: p.title,
@@ -189,7 +252,15 @@ export function createPostingsService(deps: {
       await repo.update(trx, p.id, { status: "pending_review" });
       await repo.deleteSearchRow(trx, p.id);
       try {
-        await repo.insertReview(trx, { postingId: p.id, provinceCode: p.province_code, regionCode: p.region_code, kind: "screening", reason: null, reportedBy: null, now });
+        await repo.insertReview(trx, {
+          postingId: p.id,
+          provinceCode: p.province_code,
+          regionCode: p.region_code,
+          kind: "screening",
+          reason: null,
+          reportedBy: null,
+          now,
+        });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e; // already waiting in the queue
       }
@@ -241,10 +312,18 @@ export function createPostingsService(deps: {
             .execute();
         } catch (e) {
           if (isUniqueViolation(e))
-            throw new AppError("VALIDATION_FAILED", fieldError("effectiveFrom", "DUPLICATE", "该省份在此执行日期已有标准"));
+            throw new AppError(
+              "VALIDATION_FAILED",
+              fieldError("effectiveFrom", "DUPLICATE", "该省份在此执行日期已有标准"),
+            );
           throw e;
         }
-        await audit.record(trx, ctx, { action: "minimum_wage.add", subjectType: "minimum_wage", fields: [], detail: { province: s.provinceCode, effectiveFrom: s.effectiveFrom } });
+        await audit.record(trx, ctx, {
+          action: "minimum_wage.add",
+          subjectType: "minimum_wage",
+          fields: [],
+          detail: { province: s.provinceCode, effectiveFrom: s.effectiveFrom },
+        });
         return { ok: true as const };
       });
     },
@@ -252,7 +331,12 @@ export function createPostingsService(deps: {
     /** Screening without storing anything (the posting form checks as the employer types). */
     async check(body: ScreenBody) {
       const r = await screen(db, body);
-      return { blocked: r.blocked, needsReview: r.needsReview, findings: r.findings.map(presentFinding), minimumWage: r.minimumWage };
+      return {
+        blocked: r.blocked,
+        needsReview: r.needsReview,
+        findings: r.findings.map(presentFinding),
+        minimumWage: r.minimumWage,
+      };
     },
 
     async create(actor: Actor, body: CreateBody, ctx: RequestContext) {
@@ -292,7 +376,13 @@ export function createPostingsService(deps: {
           created_at: now,
           updated_at: now,
         });
-        await audit.record(trx, ctx, { action: "posting.create", subjectType: "posting", subjectId: id, fields: [], detail: { employer: employerId } });
+        await audit.record(trx, ctx, {
+          action: "posting.create",
+          subjectType: "posting",
+          subjectId: id,
+          fields: [],
+          detail: { employer: employerId },
+        });
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
     },
@@ -307,8 +397,17 @@ export function createPostingsService(deps: {
       return presentPublicPosting(row, confirmDays);
     },
 
-    async list(actor: Actor, q: { page: number; pageSize: number; status?: string; q?: string; regionCode?: string; employerId?: string }) {
-      const { rows, total } = await repo.list(db, postingScopeOf(actor), { status: q.status, titleContains: q.q || undefined, regionPrefix: q.regionCode, employerId: q.employerId }, q.page, q.pageSize);
+    async list(
+      actor: Actor,
+      q: { page: number; pageSize: number; status?: string; q?: string; regionCode?: string; employerId?: string },
+    ) {
+      const { rows, total } = await repo.list(
+        db,
+        postingScopeOf(actor),
+        { status: q.status, titleContains: q.q || undefined, regionPrefix: q.regionCode, employerId: q.employerId },
+        q.page,
+        q.pageSize,
+      );
       return { items: rows.map(present), total, page: q.page, pageSize: q.pageSize };
     },
 
@@ -319,10 +418,15 @@ export function createPostingsService(deps: {
         const locked = await repo.lockForUpdate(trx, scope, id);
         if (!locked) throw new AppError("NOT_FOUND");
         if (locked.version !== body.version) throw new AppError("VERSION_CONFLICT");
-        if (!["draft", "pending_review", "published", "rejected", "expired"].includes(locked.status)) throw new AppError("POSTING_STATE");
+        if (!["draft", "pending_review", "published", "rejected", "expired"].includes(locked.status))
+          throw new AppError("POSTING_STATE");
         const min = body.salaryMinFen ?? locked.salary_min_fen;
         const max = body.salaryMaxFen ?? locked.salary_max_fen;
-        if (max < min) throw new AppError("VALIDATION_FAILED", fieldError("salaryMaxFen", "SALARY_RANGE", "工资上限不能低于工资下限"));
+        if (max < min)
+          throw new AppError(
+            "VALIDATION_FAILED",
+            fieldError("salaryMaxFen", "SALARY_RANGE", "工资上限不能低于工资下限"),
+          );
         const now = clock();
         const set = {
           ...(body.title !== undefined ? { title: body.title } : {}),
@@ -332,7 +436,9 @@ export function createPostingsService(deps: {
           ...(body.benefits !== undefined ? { benefits: body.benefits } : {}),
           ...(body.skills !== undefined ? { skills: body.skills } : {}),
           ...(body.headcount !== undefined ? { headcount: body.headcount } : {}),
-          ...(body.regionCode !== undefined ? { region_code: body.regionCode, province_code: body.regionCode.slice(0, 2) } : {}),
+          ...(body.regionCode !== undefined
+            ? { region_code: body.regionCode, province_code: body.regionCode.slice(0, 2) }
+            : {}),
           ...(body.address !== undefined ? { address: body.address } : {}),
           ...(body.salaryType !== undefined ? { salary_type: body.salaryType } : {}),
           ...(body.salaryMinFen !== undefined ? { salary_min_fen: body.salaryMinFen } : {}),
@@ -347,9 +453,16 @@ export function createPostingsService(deps: {
           ...(body.validUntil !== undefined ? { valid_until: body.validUntil } : {}),
         };
         await repo.update(trx, id, { ...set, version: locked.version + 1, updated_at: now });
-        await audit.record(trx, ctx, { action: "posting.update", subjectType: "posting", subjectId: id, fields: Object.keys(set), detail: { status: locked.status } });
+        await audit.record(trx, ctx, {
+          action: "posting.update",
+          subjectType: "posting",
+          subjectId: id,
+          fields: Object.keys(set),
+          detail: { status: locked.status },
+        });
         // An edit of a live posting is screened again before it stays live (blocked → nothing written).
-        if (locked.status === "published" || locked.status === "pending_review") await screenAndRoute(trx, actor, locked, ctx, now);
+        if (locked.status === "published" || locked.status === "pending_review")
+          await screenAndRoute(trx, actor, locked, ctx, now);
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
       changed(id);
@@ -364,7 +477,10 @@ export function createPostingsService(deps: {
         if (!locked) throw new AppError("NOT_FOUND");
         if (!["draft", "rejected", "expired"].includes(locked.status)) throw new AppError("POSTING_STATE");
         if (locked.valid_until < shanghaiDate(clock()))
-          throw new AppError("VALIDATION_FAILED", fieldError("validUntil", "VALID_UNTIL_PAST", "有效期已过，请先修改有效期"));
+          throw new AppError(
+            "VALIDATION_FAILED",
+            fieldError("validUntil", "VALID_UNTIL_PAST", "有效期已过，请先修改有效期"),
+          );
         await screenAndRoute(trx, actor, locked, ctx, clock());
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
@@ -396,7 +512,12 @@ export function createPostingsService(deps: {
         await repo.update(trx, id, { status: to, closed_at: now, updated_at: now, version: locked.version + 1 });
         await repo.deleteSearchRow(trx, id);
         await repo.closeOpenScreeningReviews(trx, id, actor.userId, "岗位已关闭", now);
-        await audit.record(trx, ctx, { action: `posting.${to === "filled" ? "fill" : "withdraw"}`, subjectType: "posting", subjectId: id, fields: [] });
+        await audit.record(trx, ctx, {
+          action: `posting.${to === "filled" ? "fill" : "withdraw"}`,
+          subjectType: "posting",
+          subjectId: id,
+          fields: [],
+        });
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
       changed(id);
@@ -446,7 +567,14 @@ export function createPostingsService(deps: {
         const posting = await repo.lockForUpdate(trx, { kind: "region", prefix: region }, review.posting_id);
         if (!posting) throw new AppError("NOT_FOUND");
         const now = clock();
-        await repo.decideReview(trx, reviewId, decision === "approve" ? "approved" : "rejected", actor.userId, reason, now);
+        await repo.decideReview(
+          trx,
+          reviewId,
+          decision === "approve" ? "approved" : "rejected",
+          actor.userId,
+          reason,
+          now,
+        );
         if (decision === "approve" && review.kind === "screening" && posting.status === "pending_review") {
           await publishIn(trx, posting, now, posting.published_at);
         } else if (decision === "reject" && ["pending_review", "published"].includes(posting.status)) {
@@ -506,7 +634,13 @@ export function createPostingsService(deps: {
         const p = byId.get(r.posting_id);
         return p ? [{ ...presentPublicPosting(p, confirmDays), score: Number(r.score) }] : [];
       });
-      return { items, total, page: q.page, pageSize: q.pageSize, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+      return {
+        items,
+        total,
+        page: q.page,
+        pageSize: q.pageSize,
+        tookMs: Math.round((performance.now() - started) * 10) / 10,
+      };
     },
   };
 }
