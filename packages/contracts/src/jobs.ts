@@ -391,3 +391,14 @@ export const ReferralSchema = z
     createdAt: z.string(),
   })
   .meta({ id: "Referral" });
+
+export type Occupation = z.infer<typeof OccupationSchema>;
+export type Finding = z.infer<typeof FindingSchema>;
+export type ScreeningResult = z.infer<typeof ScreeningResultSchema>;
+export type Posting = z.infer<typeof PostingSchema>;
+export type PublicPosting = z.infer<typeof PublicPostingSchema>;
+export type PostingReview = z.infer<typeof ReviewSchema>;
+export type Seeker = z.infer<typeof SeekerSchema>;
+export type Recommendation = z.infer<typeof RecommendationSchema>;
+export type Referral = z.infer<typeof ReferralSchema>;
+export type SearchPostingsResult = z.infer<typeof SearchPostingsResultSchema>;

@@ -11,6 +11,7 @@ import {
   syntheticIdNumber,
   syntheticPerson,
 } from "./factories.ts";
+import { seedJobMarket } from "./job-market.ts";
 import { SCALES, seedPopulation } from "./population.ts";
 
 /** 南京市: the demo prefecture-level city, with its real districts, streets and communities. */
@@ -110,6 +111,8 @@ export async function seedDemoCity(
   options: {
     persons?: number;
     employers?: number;
+    postings?: number;
+    seekers?: number;
     seed?: number;
     regionsOnlyDemoCity?: boolean;
     onProgress?: (step: string, done: number, total: number) => void;
@@ -148,5 +151,15 @@ export async function seedDemoCity(
     });
   }
   options.onProgress?.("演示账号", DEMO_ACCOUNTS.length, DEMO_ACCOUNTS.length);
-  return { persons: population.persons + 1, regions: regions.length, selfPersonId: ids[0]!, population };
+  // The demo individual (张明) is registered as a job seeker for electrician work.
+  const market = await seedJobMarket(db, {
+    postings: options.postings ?? Math.max(50, Math.round((options.persons ?? SCALES.demo.persons) / 8)),
+    seekers: options.seekers ?? Math.round((options.persons ?? SCALES.demo.persons) / 10),
+    seed: (options.seed ?? 20211227) + 1,
+    cityCode: DEMO_CITY.code,
+    today: shanghaiDate(new Date()),
+    demoSeeker: { personId: ids[0]!, occupations: ["6-31-01-03", "6-31-01-01"], skills: ["低压电工证", "电气接线"] },
+    onProgress: options.onProgress,
+  });
+  return { persons: population.persons + 1, regions: regions.length, selfPersonId: ids[0]!, population, market };
 }

@@ -4,7 +4,10 @@ import {
   DashboardOutlined,
   EnvironmentOutlined,
   IdcardOutlined,
+  AuditOutlined as ReviewOutlined,
   SafetyOutlined,
+  SearchOutlined,
+  SolutionOutlined,
   TeamOutlined,
   UploadOutlined,
   UserOutlined,
@@ -15,6 +18,10 @@ import { AccountPage } from "../features/account/AccountPage";
 import { AuditPage } from "../features/audit/AuditPage";
 import { EmployersPage, MyEmployerPage } from "../features/employers/EmployersPage";
 import { ImportsPage } from "../features/imports/ImportsPage";
+import { JobSearchPage } from "../features/jobs/JobSearchPage";
+import { PostingsPage } from "../features/jobs/PostingsPage";
+import { ReviewsPage } from "../features/jobs/ReviewsPage";
+import { MyJobsPage } from "../features/jobs/SeekerPanel";
 import { OverviewPage } from "../features/overview/OverviewPage";
 import { MyProfilePage } from "../features/persons/MyProfilePage";
 import { PersonsPage } from "../features/persons/PersonsPage";
@@ -42,6 +49,28 @@ export const APP_ROUTES: AppRoute[] = [
     roles: ["employer"],
     element: <MyEmployerPage />,
   },
+  {
+    path: "/postings",
+    label: "招聘岗位",
+    icon: <SolutionOutlined />,
+    roles: ["employer", "case_worker"],
+    element: <PostingsPage />,
+  },
+  {
+    path: "/posting-reviews",
+    label: "岗位审核",
+    icon: <ReviewOutlined />,
+    roles: ["case_worker"],
+    element: <ReviewsPage />,
+  },
+  {
+    path: "/jobs",
+    label: "找工作",
+    icon: <SearchOutlined />,
+    roles: ["individual", "case_worker", "employer"],
+    element: <JobSearchPage />,
+  },
+  { path: "/me/jobs", label: "我的求职", icon: <SolutionOutlined />, roles: ["individual"], element: <MyJobsPage /> },
   { path: "/imports", label: "花名册导入", icon: <UploadOutlined />, roles: ["case_worker"], element: <ImportsPage /> },
   {
     path: "/me/profile",

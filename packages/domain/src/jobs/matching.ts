@@ -93,8 +93,8 @@ export function vetoReason(seeker: SeekerFeatures, posting: PostingFeatures): st
   if (!seeker.occupations.some((o) => occupationProximity(o, posting.occupationCode) !== "none"))
     return "职业意向不相关";
   const required = posting.education ? (EDUCATION_RANK[posting.education] ?? 0) : 0;
-  const has = seeker.education ? (EDUCATION_RANK[seeker.education] ?? 0) : 0;
-  if (has < required) return "学历未达到岗位要求";
+  // an unregistered education level cannot veto: the case worker checks it
+  if (seeker.education && (EDUCATION_RANK[seeker.education] ?? 0) < required) return "学历未达到岗位要求";
   return null;
 }
 
@@ -221,14 +221,22 @@ export function scoreMatch(
 
   // 学历
   const required = posting.education ? (EDUCATION_RANK[posting.education] ?? 0) : 0;
-  const has = seeker.education ? (EDUCATION_RANK[seeker.education] ?? 0) : 0;
+  const has = seeker.education ? (EDUCATION_RANK[seeker.education] ?? 0) : null;
+  const eduMet = required === 0 || (has !== null && has >= required);
   components.push({
     key: "education",
     label: "学历",
-    points: has >= required ? 5 : 0,
+    points: eduMet ? 5 : has === null ? 2 : 0,
     max: 5,
-    met: has >= required,
-    detail: required === 0 ? "岗位不限学历" : has >= required ? "学历满足岗位要求" : "学历未达到岗位要求",
+    met: eduMet,
+    detail:
+      required === 0
+        ? "岗位不限学历"
+        : has === null
+          ? "未登记学历，请核实是否满足岗位要求"
+          : has >= required
+            ? "学历满足岗位要求"
+            : "学历未达到岗位要求",
   });
 
   // 到岗

@@ -148,7 +148,7 @@ export function createSeekersService(deps: {
   /** Scores of every candidate posting for a seeker (vetoed pairs dropped, feedback applied). */
   async function rankPostings(seeker: SeekerRow, k: number): Promise<Array<MatchResult & { pinned: boolean }>> {
     const f = seekerFeatures(seeker);
-    const rank = f.education ? (EDUCATION_RANK[f.education] ?? 0) : 0;
+    const rank = f.education ? (EDUCATION_RANK[f.education] ?? 0) : 99;
     const candidates = await repo.postingCandidates(db, {
       middleGroups: [...new Set(f.occupations.map((o) => o.slice(0, 4)))],
       regions: f.regions,

@@ -3,6 +3,7 @@ import { App, Button, Descriptions, Drawer, Form, Input, Space, Table, Tabs, Typ
 import { useCallback, useEffect, useState } from "react";
 import { api, errorMessage, query } from "../../api/client";
 import { SEX_LABELS } from "../../components/labels";
+import { SeekerPanel } from "../jobs/SeekerPanel";
 import { ExportButtons } from "./ExportButtons";
 import { ExternalPanel } from "./ExternalPanel";
 import { HouseholdPanel } from "./HouseholdPanel";
@@ -94,6 +95,7 @@ export function PersonsPage() {
               { key: "ledger", label: "就业失业登记", children: <LedgerPanel personId={open.id} canWrite /> },
               { key: "household", label: "家庭", children: <HouseholdPanel personId={open.id} /> },
               { key: "external", label: "参保与证书", children: <ExternalPanel personId={open.id} /> },
+              { key: "seeker", label: "求职与推荐", children: <SeekerPanel personId={open.id} /> },
             ]}
           />
         )}
