@@ -41,6 +41,8 @@ import { importsRoutes } from "./modules/imports/imports.routes.ts";
 import { createImportsService } from "./modules/imports/imports.service.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { createLedgerService } from "./modules/ledger/ledger.service.ts";
+import { marketRoutes } from "./modules/market/market.routes.ts";
+import { createMarketService } from "./modules/market/market.service.ts";
 import { overviewRoutes } from "./modules/overview/overview.routes.ts";
 import { createOverviewService } from "./modules/overview/overview.service.ts";
 import { personsRoutes } from "./modules/persons/persons.routes.ts";
@@ -124,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const households = createHouseholdsService({ db, audit, clock });
   const postings = createPostingsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
   const occupations = createOccupationsService({ db });
+  const market = createMarketService({ db, clock });
   const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays });
   const referrals = createReferralsService({ db, audit, clock, ledger, seekers });
   const external = createExternalService({ db, audit, cipher, clock });
@@ -213,6 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(householdsRoutes({ households }));
       await v1.register(postingsRoutes({ postings, occupations }));
       await v1.register(seekersRoutes({ seekers, referrals }));
+      await v1.register(marketRoutes({ market }));
       await v1.register(externalRoutes({ external }));
       await v1.register(importsRoutes({ imports, dataDir: config.dataDir, maxBytes: config.importMaxBytes, clock }));
     },

@@ -402,3 +402,73 @@ export type Seeker = z.infer<typeof SeekerSchema>;
 export type Recommendation = z.infer<typeof RecommendationSchema>;
 export type Referral = z.infer<typeof ReferralSchema>;
 export type SearchPostingsResult = z.infer<typeof SearchPostingsResultSchema>;
+
+// ── 人力资源市场供求指标 ──
+const Quarter = z.string().regex(/^\d{4}Q[1-4]$/, { message: "季度格式应为 YYYYQn，如 2026Q4" });
+export const VacancyRatioQuerySchema = z.strictObject({
+  regionCode: RegionCodeSchema.optional(),
+  quarter: Quarter.optional(),
+  by: z
+    .enum(["region", "major", "middle"], { message: "分组应为 region（地区）、major（职业大类）或 middle（职业中类）" })
+    .default("region"),
+});
+export const VacancyRatioSchema = z
+  .object({
+    quarter: z.string(),
+    quarterLabel: z.string(),
+    regionCode: z.string(),
+    regionName: z.string(),
+    by: z.string(),
+    definition: z.string(),
+    rows: z.array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        vacancies: z.number().int(),
+        postings: z.number().int(),
+        seekers: z.number().int(),
+        ratio: z.number().nullable(),
+      }),
+    ),
+    total: z.object({
+      vacancies: z.number().int(),
+      seekers: z.number().int().nullable(),
+      ratio: z.number().nullable(),
+    }),
+  })
+  .meta({ id: "VacancyRatio" });
+export const WagesQuerySchema = z.strictObject({
+  regionCode: RegionCodeSchema.optional(),
+  quarter: Quarter.optional(),
+  level: z
+    .enum(["middle", "detailed"], { message: "职业层级应为 middle（中类）或 detailed（细类）" })
+    .default("middle"),
+});
+export const WagesSchema = z
+  .object({
+    quarter: z.string(),
+    quarterLabel: z.string(),
+    regionCode: z.string(),
+    regionName: z.string(),
+    minSample: z.number().int(),
+    percentiles: z.array(z.number()),
+    rows: z.array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        postings: z.number().int(),
+        shown: z.boolean(),
+        values: z.array(z.number()).nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "Wages" });
+export const MarketExportQuerySchema = z.strictObject({
+  kind: z.enum(["vacancy-ratio", "wages"], { message: "导出类型应为 vacancy-ratio 或 wages" }),
+  regionCode: RegionCodeSchema.optional(),
+  quarter: Quarter.optional(),
+  by: z.enum(["region", "major", "middle"]).optional(),
+  level: z.enum(["middle", "detailed"]).optional(),
+});
+export type VacancyRatio = z.infer<typeof VacancyRatioSchema>;
+export type Wages = z.infer<typeof WagesSchema>;

@@ -7,6 +7,7 @@ export * from "./employers/industries.ts";
 export * from "./households/households.ts";
 export * from "./identifiers/credit-code.ts";
 export * from "./identifiers/id-number.ts";
+export * from "./jobs/indicators.ts";
 export * from "./jobs/matching.ts";
 export * from "./jobs/minimum-wage.ts";
 export * from "./jobs/normalise.ts";

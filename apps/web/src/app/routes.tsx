@@ -1,6 +1,7 @@
 import {
   AuditOutlined,
   BankOutlined,
+  BarChartOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   IdcardOutlined,
@@ -22,6 +23,7 @@ import { JobSearchPage } from "../features/jobs/JobSearchPage";
 import { PostingsPage } from "../features/jobs/PostingsPage";
 import { ReviewsPage } from "../features/jobs/ReviewsPage";
 import { MyJobsPage } from "../features/jobs/SeekerPanel";
+import { MarketPage } from "../features/market/MarketPage";
 import { OverviewPage } from "../features/overview/OverviewPage";
 import { MyProfilePage } from "../features/persons/MyProfilePage";
 import { PersonsPage } from "../features/persons/PersonsPage";
@@ -71,6 +73,13 @@ export const APP_ROUTES: AppRoute[] = [
     element: <JobSearchPage />,
   },
   { path: "/me/jobs", label: "我的求职", icon: <SolutionOutlined />, roles: ["individual"], element: <MyJobsPage /> },
+  {
+    path: "/market",
+    label: "市场供求分析",
+    icon: <BarChartOutlined />,
+    roles: ["case_worker", "analyst"],
+    element: <MarketPage />,
+  },
   { path: "/imports", label: "花名册导入", icon: <UploadOutlined />, roles: ["case_worker"], element: <ImportsPage /> },
   {
     path: "/me/profile",

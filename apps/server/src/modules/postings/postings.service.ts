@@ -183,6 +183,7 @@ export function createPostingsService(deps: {
       status: "published",
       published_at: publishedAt,
       confirmed_at: now,
+      closed_at: null,
       updated_at: now,
     });
     const occupation = await trx
@@ -578,7 +579,12 @@ export function createPostingsService(deps: {
         if (decision === "approve" && review.kind === "screening" && posting.status === "pending_review") {
           await publishIn(trx, posting, now, posting.published_at);
         } else if (decision === "reject" && ["pending_review", "published"].includes(posting.status)) {
-          await repo.update(trx, posting.id, { status: "rejected", updated_at: now, version: posting.version + 1 });
+          await repo.update(trx, posting.id, {
+            status: "rejected",
+            closed_at: now,
+            updated_at: now,
+            version: posting.version + 1,
+          });
           await repo.deleteSearchRow(trx, posting.id);
         }
         await audit.record(trx, ctx, {
