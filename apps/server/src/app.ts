@@ -39,6 +39,8 @@ import { householdsRoutes } from "./modules/households/households.routes.ts";
 import { createHouseholdsService } from "./modules/households/households.service.ts";
 import { importsRoutes } from "./modules/imports/imports.routes.ts";
 import { createImportsService } from "./modules/imports/imports.service.ts";
+import { jobFairsRoutes } from "./modules/job-fairs/job-fairs.routes.ts";
+import { createJobFairsService } from "./modules/job-fairs/job-fairs.service.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { createLedgerService } from "./modules/ledger/ledger.service.ts";
 import { marketRoutes } from "./modules/market/market.routes.ts";
@@ -127,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const postings = createPostingsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
   const occupations = createOccupationsService({ db });
   const market = createMarketService({ db, clock });
+  const fairs = createJobFairsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
   const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays });
   const referrals = createReferralsService({ db, audit, clock, ledger, seekers });
   const external = createExternalService({ db, audit, cipher, clock });
@@ -217,6 +220,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(postingsRoutes({ postings, occupations }));
       await v1.register(seekersRoutes({ seekers, referrals }));
       await v1.register(marketRoutes({ market }));
+      await v1.register(jobFairsRoutes({ fairs }));
       await v1.register(externalRoutes({ external }));
       await v1.register(importsRoutes({ imports, dataDir: config.dataDir, maxBytes: config.importMaxBytes, clock }));
     },

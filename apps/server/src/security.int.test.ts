@@ -84,6 +84,16 @@ const MATRIX: Record<string, Allowed> = {
   "GET /api/v1/market/vacancy-ratio": ["case_worker", "analyst"],
   "GET /api/v1/market/wages": ["case_worker", "analyst"],
   "GET /api/v1/market/export": ["case_worker", "analyst"],
+  "GET /api/v1/public/job-fairs": "public",
+  "GET /api/v1/public/job-fairs/{id}": "public",
+  "GET /api/v1/job-fairs": ["case_worker"],
+  "POST /api/v1/job-fairs": ["case_worker"],
+  "POST /api/v1/job-fairs/{id}/status": ["case_worker"],
+  "POST /api/v1/job-fairs/{id}/postings": ["employer", "case_worker"],
+  "POST /api/v1/job-fairs/{id}/registrations": ["individual"],
+  "POST /api/v1/job-fairs/{id}/applications": ["individual"],
+  "GET /api/v1/job-fairs/{id}/applications": ["case_worker"],
+  "PATCH /api/v1/job-fairs/{id}/applications/{applicationId}": ["case_worker"],
   "POST /api/v1/seekers": ["case_worker", "individual"],
   "GET /api/v1/seekers/{id}": ["case_worker", "individual"],
   "PATCH /api/v1/seekers/{id}": ["case_worker", "individual"],
@@ -106,6 +116,7 @@ function concreteUrl(path: string): string {
   return path
     .replace("{id}", randomUUID())
     .replace("{memberId}", randomUUID())
+    .replace("{applicationId}", randomUUID())
     .replace("{code}", "3201")
     .replace("{kind}", path.includes("/external/") ? "dibao" : "persons");
 }

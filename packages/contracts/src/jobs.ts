@@ -472,3 +472,78 @@ export const MarketExportQuerySchema = z.strictObject({
 });
 export type VacancyRatio = z.infer<typeof VacancyRatioSchema>;
 export type Wages = z.infer<typeof WagesSchema>;
+
+// ── 专场招聘会 ──
+const FairTheme = z.enum(["industry", "regional", "key_group", "graduates", "general"], {
+  message:
+    "主题应为 industry（行业）、regional（区域）、key_group（重点群体）、graduates（高校毕业生）或 general（综合）",
+});
+const FairMode = z.enum(["onsite", "online", "hybrid"], {
+  message: "形式应为 onsite（现场）、online（网络）或 hybrid（线上线下）",
+});
+export const CreateJobFairBodySchema = z
+  .strictObject({
+    title: z.string().trim().min(4, { message: "名称至少4个字" }).max(100),
+    theme: FairTheme,
+    themeDetail: z.string().trim().max(100).nullable().optional(),
+    mode: FairMode,
+    regionCode: RegionCodeSchema,
+    venue: z.string().trim().max(200).nullable().optional(),
+    startsAt: z.iso.datetime({ offset: true, message: "开始时间格式不正确" }),
+    endsAt: z.iso.datetime({ offset: true, message: "结束时间格式不正确" }),
+    description: z.string().trim().max(5000).nullable().optional(),
+  })
+  .refine((b) => b.endsAt > b.startsAt, { message: "结束时间应晚于开始时间", path: ["endsAt"] });
+export const UpdateJobFairStatusBodySchema = z.strictObject({
+  status: z.enum(["published", "closed"], { message: "状态应为 published（发布）或 closed（结束）" }),
+});
+export const JobFairSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    theme: z.string(),
+    themeDetail: z.string().nullable(),
+    mode: z.string(),
+    regionCode: z.string(),
+    regionName: z.string().nullable(),
+    venue: z.string().nullable(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    description: z.string().nullable(),
+    status: z.enum(["draft", "published", "closed"]),
+    results: z.object({
+      employers: z.number().int(),
+      postings: z.number().int(),
+      vacancies: z.number().int(),
+      registrations: z.number().int(),
+      applications: z.number().int(),
+      hires: z.number().int(),
+    }),
+  })
+  .meta({ id: "JobFair" });
+export const JobFairDetailSchema = JobFairSchema.extend({ postings: z.array(PublicPostingSchema) }).meta({
+  id: "JobFairDetail",
+});
+export const ListJobFairsQuerySchema = z.strictObject({
+  regionCode: RegionCodeSchema.optional(),
+  status: z.enum(["draft", "published", "closed"]).optional(),
+});
+export const JoinJobFairBodySchema = z.strictObject({ postingId: UuidSchema });
+export const ApplyJobFairBodySchema = z.strictObject({ postingId: UuidSchema });
+export const JobFairApplicationSchema = z
+  .object({
+    id: z.string(),
+    personName: z.string().nullable(),
+    postingId: z.string(),
+    postingTitle: z.string(),
+    employerName: z.string(),
+    status: z.enum(["applied", "hired", "not_hired"]),
+    createdAt: z.string(),
+  })
+  .meta({ id: "JobFairApplication" });
+export const UpdateJobFairApplicationBodySchema = z.strictObject({
+  status: z.enum(["hired", "not_hired"], { message: "结果应为 hired（录用）或 not_hired（未录用）" }),
+});
+export type JobFair = z.infer<typeof JobFairSchema>;
+export type JobFairDetail = z.infer<typeof JobFairDetailSchema>;
+export type JobFairApplication = z.infer<typeof JobFairApplicationSchema>;

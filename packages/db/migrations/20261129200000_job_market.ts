@@ -172,6 +172,53 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create unique index referrals_pair_key on referrals(seeker_id, posting_id);
     create index referrals_region_idx on referrals(region_code varchar_pattern_ops, created_at desc);
+
+    -- 专场招聘会: themed events with participating employers' postings, registrations and results
+    create table job_fairs (
+      id uuid primary key default gen_random_uuid(),
+      province_code char(2) not null,
+      region_code varchar(12) not null references regions(code),
+      title varchar(100) not null,
+      theme varchar(16) not null check (theme in ('industry','regional','key_group','graduates','general')),
+      theme_detail varchar(100),
+      mode varchar(8) not null check (mode in ('onsite','online','hybrid')),
+      venue varchar(200),
+      starts_at timestamptz not null,
+      ends_at timestamptz not null,
+      description text,
+      status varchar(12) not null check (status in ('draft','published','closed')),
+      created_by uuid not null references users(id),
+      created_at timestamptz not null,
+      updated_at timestamptz not null,
+      constraint job_fairs_province check (province_code = left(region_code, 2)),
+      constraint job_fairs_time check (ends_at > starts_at)
+    );
+    create index job_fairs_region_idx on job_fairs(region_code varchar_pattern_ops, starts_at desc);
+    create table job_fair_postings (
+      fair_id uuid not null references job_fairs(id),
+      posting_id uuid not null references postings(id),
+      employer_id uuid not null references employers(id),
+      joined_at timestamptz not null,
+      primary key (fair_id, posting_id)
+    );
+    create table job_fair_registrations (
+      fair_id uuid not null references job_fairs(id),
+      person_id uuid not null references persons(id),
+      registered_at timestamptz not null,
+      primary key (fair_id, person_id)
+    );
+    create table job_fair_applications (
+      id uuid primary key default gen_random_uuid(),
+      fair_id uuid not null references job_fairs(id),
+      person_id uuid not null references persons(id),
+      posting_id uuid not null references postings(id),
+      status varchar(12) not null check (status in ('applied','hired','not_hired')),
+      created_at timestamptz not null,
+      updated_at timestamptz not null,
+      unique (fair_id, person_id, posting_id),
+      foreign key (fair_id, posting_id) references job_fair_postings(fair_id, posting_id),
+      foreign key (fair_id, person_id) references job_fair_registrations(fair_id, person_id)
+    );
   `.execute(db);
 
   const nodes = occupationCatalogue();
@@ -209,6 +256,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
+    drop table if exists job_fair_applications;
+    drop table if exists job_fair_registrations;
+    drop table if exists job_fair_postings;
+    drop table if exists job_fairs;
     drop table if exists referrals;
     drop table if exists match_feedback;
     drop table if exists seekers;

@@ -163,6 +163,35 @@ export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
     created_at: "internal",
     updated_at: "internal",
   },
+  // A job fair and its participating postings are public; who registered and applied is personal.
+  job_fairs: Object.fromEntries(
+    [
+      "id",
+      "region_code",
+      "title",
+      "theme",
+      "theme_detail",
+      "mode",
+      "venue",
+      "starts_at",
+      "ends_at",
+      "description",
+      "status",
+    ]
+      .map((c) => [c, "public" as DataClass])
+      .concat(["province_code", "created_by", "created_at", "updated_at"].map((c) => [c, "internal" as DataClass])),
+  ),
+  job_fair_postings: { fair_id: "public", posting_id: "public", employer_id: "public", joined_at: "public" },
+  job_fair_registrations: { fair_id: "internal", person_id: "personal", registered_at: "personal" },
+  job_fair_applications: {
+    id: "internal",
+    fair_id: "internal",
+    person_id: "personal",
+    posting_id: "personal",
+    status: "personal",
+    created_at: "personal",
+    updated_at: "internal",
+  },
   occupations: {
     version: "public",
     code: "public",

@@ -430,7 +430,53 @@ export interface ReferralsTable {
   updated_at: Timestamp;
 }
 
+/** 专场招聘会 */
+export interface JobFairsTable {
+  id: Generated<string>;
+  province_code: string;
+  region_code: string;
+  title: string;
+  theme: string;
+  theme_detail: string | null;
+  mode: string;
+  venue: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  description: string | null;
+  status: string;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface JobFairPostingsTable {
+  fair_id: string;
+  posting_id: string;
+  employer_id: string;
+  joined_at: Timestamp;
+}
+
+export interface JobFairRegistrationsTable {
+  fair_id: string;
+  person_id: string;
+  registered_at: Timestamp;
+}
+
+export interface JobFairApplicationsTable {
+  id: Generated<string>;
+  fair_id: string;
+  person_id: string;
+  posting_id: string;
+  status: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  job_fairs: JobFairsTable;
+  job_fair_postings: JobFairPostingsTable;
+  job_fair_registrations: JobFairRegistrationsTable;
+  job_fair_applications: JobFairApplicationsTable;
   occupations: OccupationsTable;
   minimum_wage_standards: MinimumWageStandardsTable;
   postings: PostingsTable;

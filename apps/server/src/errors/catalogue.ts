@@ -53,6 +53,8 @@ export const ERRORS = {
   SEEKER_EXISTS: { status: 409, title: "该劳动者已有有效的求职登记" },
   REFERRAL_EXISTS: { status: 409, title: "已向该岗位推荐过此求职者" },
   REFERRAL_STATE: { status: 409, title: "推荐记录当前状态不能执行该操作" },
+  FAIR_STATE: { status: 409, title: "招聘会当前状态不能执行该操作" },
+  FAIR_DUPLICATE: { status: 409, title: "已经提交过，无需重复提交" },
   RATE_LIMITED: { status: 429, title: "请求过于频繁，请稍后再试" },
   OVERLOADED: { status: 503, title: "系统繁忙，请稍后再试" },
   INTERNAL: { status: 500, title: "系统内部错误" },

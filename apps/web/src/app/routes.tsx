@@ -2,6 +2,7 @@ import {
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
+  CalendarOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   IdcardOutlined,
@@ -19,6 +20,7 @@ import { AccountPage } from "../features/account/AccountPage";
 import { AuditPage } from "../features/audit/AuditPage";
 import { EmployersPage, MyEmployerPage } from "../features/employers/EmployersPage";
 import { ImportsPage } from "../features/imports/ImportsPage";
+import { JobFairsPage } from "../features/jobs/JobFairsPage";
 import { JobSearchPage } from "../features/jobs/JobSearchPage";
 import { PostingsPage } from "../features/jobs/PostingsPage";
 import { ReviewsPage } from "../features/jobs/ReviewsPage";
@@ -71,6 +73,13 @@ export const APP_ROUTES: AppRoute[] = [
     icon: <SearchOutlined />,
     roles: ["individual", "case_worker", "employer"],
     element: <JobSearchPage />,
+  },
+  {
+    path: "/job-fairs",
+    label: "专场招聘会",
+    icon: <CalendarOutlined />,
+    roles: ["case_worker", "employer", "individual"],
+    element: <JobFairsPage />,
   },
   { path: "/me/jobs", label: "我的求职", icon: <SolutionOutlined />, roles: ["individual"], element: <MyJobsPage /> },
   {
