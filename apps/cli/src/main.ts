@@ -30,6 +30,7 @@ import {
   presentImportJob,
   SCALES,
   seedDemoCity,
+  seedJobMarket,
   seedPopulation,
   startServer,
 } from "@jiuye/server";
@@ -126,7 +127,9 @@ program
   .option("--scale <scale>", "demo | city | province", "demo")
   .option("--seed <n>", "随机种子（相同种子生成相同人口）", "20211227")
   .option("--persons <n>", "覆盖该规模的劳动者人数")
-  .action(async (opts: { scale: string; seed: string; persons?: string }) => {
+  .option("--postings <n>", "同时生成的招聘岗位数（city/province；默认不生成）")
+  .option("--seekers <n>", "同时生成的求职登记数（从已生成的劳动者中抽取）")
+  .action(async (opts: { scale: string; seed: string; persons?: string; postings?: string; seekers?: string }) => {
     if (!(opts.scale in SCALES)) {
       process.stderr.write("--scale 应为 demo、city 或 province\n");
       process.exit(1);
@@ -160,6 +163,20 @@ program
       process.stdout.write(
         `已生成 ${r.persons} 名劳动者、${r.households} 户家庭、${r.employers} 家用人单位、${r.attributes} 条重点群体属性、${r.ledgerEvents} 条就业失业登记（${((performance.now() - t0) / 1000).toFixed(1)} 秒）\n`,
       );
+      if (opts.postings || opts.seekers) {
+        const t1 = performance.now();
+        // province scale spreads postings over every street of the demo city's province
+        const m = await seedJobMarket(h.db, {
+          postings: Number(opts.postings ?? 0),
+          seekers: Number(opts.seekers ?? 0),
+          seed: Number(opts.seed) + 1,
+          cityCode: scale === "province" ? DEMO_CITY.code.slice(0, 2) : DEMO_CITY.code,
+          today: shanghaiDate(new Date()),
+          onProgress: p.update,
+        });
+        p.stop();
+        process.stdout.write(`已生成 ${m.postings} 个招聘岗位、${m.seekers} 条求职登记（${((performance.now() - t1) / 1000).toFixed(1)} 秒）\n`);
+      }
     }
     await h.close();
   });

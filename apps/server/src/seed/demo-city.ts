@@ -152,7 +152,9 @@ export async function seedDemoCity(
   }
   options.onProgress?.("演示账号", DEMO_ACCOUNTS.length, DEMO_ACCOUNTS.length);
   // The demo individual (张明) is registered as a job seeker for electrician work.
+  const cityWorker = await db.selectFrom("users").select("id").where("username", "=", "city_worker").executeTakeFirst();
   const market = await seedJobMarket(db, {
+    createdBy: cityWorker?.id,
     postings: options.postings ?? Math.max(50, Math.round((options.persons ?? SCALES.demo.persons) / 8)),
     seekers: options.seekers ?? Math.round((options.persons ?? SCALES.demo.persons) / 10),
     seed: (options.seed ?? 20211227) + 1,

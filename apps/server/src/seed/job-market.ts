@@ -72,6 +72,8 @@ export async function seedJobMarket(
     seed: number;
     cityCode: string;
     today: string;
+    /** The account recorded as having created the postings (default: a disabled system account). */
+    createdBy?: string;
     /** Registers this person as a seeker (the demo individual) with these occupations. */
     demoSeeker?: { personId: string; occupations: string[]; skills: string[] };
     onProgress?: (step: string, done: number, total: number) => void;
@@ -99,9 +101,29 @@ export async function seedJobMarket(
       .limit(20_000)
       .execute()
   ).map((r) => r.id);
-  const creator = await db.selectFrom("users").select("id").orderBy("created_at").limit(1).executeTakeFirst();
-  if (!streets.length || !employers.length || !creator)
-    throw new Error("seed regions, employers and a user before the job market");
+  if (!streets.length || !employers.length) throw new Error("seed regions and employers before the job market");
+  // Synthetic postings are recorded as created by a disabled system account that cannot sign in.
+  const creator =
+    (opts.createdBy ? { id: opts.createdBy } : undefined) ??
+    (await db.selectFrom("users").select("id").where("username", "=", "jiuye_seed").executeTakeFirst()) ??
+    (await db
+      .insertInto("users")
+      .values({
+        username: "jiuye_seed",
+        display_name: "合成数据",
+        role: "admin",
+        region_code: null,
+        person_id: null,
+        password_hash: "!",
+        totp_secret_enc: null,
+        disabled: true,
+        locked_until: null,
+        last_login_at: null,
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow());
   const result: JobMarketResult = { postings: 0, seekers: 0 };
   const now = new Date(`${opts.today}T02:00:00Z`);
   const validUntil = new Date(now.getTime() + 120 * 86_400_000).toISOString().slice(0, 10);
