@@ -129,7 +129,8 @@ program
   .option("--persons <n>", "覆盖该规模的劳动者人数")
   .option("--postings <n>", "同时生成的招聘岗位数（city/province；默认不生成）")
   .option("--seekers <n>", "同时生成的求职登记数（从已生成的劳动者中抽取）")
-  .action(async (opts: { scale: string; seed: string; persons?: string; postings?: string; seekers?: string }) => {
+  .option("--seeker-share <x>", "劳动年龄人口中登记求职的比例（0–1）", "0.35")
+  .action(async (opts: { scale: string; seed: string; persons?: string; postings?: string; seekers?: string; seekerShare: string }) => {
     if (!(opts.scale in SCALES)) {
       process.stderr.write("--scale 应为 demo、city 或 province\n");
       process.exit(1);
@@ -146,16 +147,17 @@ program
       p.stop();
       process.stdout.write(`已写入 ${r.regions} 个行政区划、${r.persons} 名劳动者及演示账号\n`);
     } else {
-      const existing = await h.db.selectFrom("regions").select("code").where("level", "=", 5).limit(1).execute();
-      if (existing.length === 0)
-        await importRegions(h.db, loadChinaDivision({ communitiesOf: [DEMO_CITY.code] }), (d, t) =>
-          p.update("行政区划", d, t),
-        );
+      // city: the demo city's communities; province: every community of its province (only missing ones are added)
+      const area = scale === "province" ? DEMO_CITY.code.slice(0, 2) : DEMO_CITY.code;
+      const existing = await h.db.selectFrom("regions").select("code").where("level", "=", 5).where("code", "like", `${area}__%`).limit(1).execute();
+      const others = await h.db.selectFrom("regions").select("code").where("level", "=", 5).where("code", "not like", `${DEMO_CITY.code}%`).where("code", "like", `${area}%`).limit(1).execute();
+      if (existing.length === 0 || (scale === "province" && others.length === 0))
+        await importRegions(h.db, loadChinaDivision({ communitiesOf: [area] }), (d, t) => p.update("行政区划", d, t));
       const r = await seedPopulation(h.db, cipher, {
         persons,
         employers: SCALES[scale].employers,
         seed: Number(opts.seed),
-        cityCode: DEMO_CITY.code,
+        cityCode: area,
         today: shanghaiDate(new Date()),
         onProgress: p.update,
       });
@@ -170,6 +172,7 @@ program
           postings: Number(opts.postings ?? 0),
           seekers: Number(opts.seekers ?? 0),
           seed: Number(opts.seed) + 1,
+          seekerShare: Number(opts.seekerShare),
           cityCode: scale === "province" ? DEMO_CITY.code.slice(0, 2) : DEMO_CITY.code,
           today: shanghaiDate(new Date()),
           onProgress: p.update,

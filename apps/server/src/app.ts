@@ -53,6 +53,7 @@ import { createOccupationsService } from "./modules/postings/occupations.service
 import { postingsRoutes } from "./modules/postings/postings.routes.ts";
 import { createPostingsService } from "./modules/postings/postings.service.ts";
 import { createReferralsService } from "./modules/referrals/referrals.service.ts";
+import { createMatchIndexLoader } from "./modules/seekers/match-index.ts";
 import { regionsRoutes } from "./modules/regions/regions.routes.ts";
 import { createRegionsService } from "./modules/regions/regions.service.ts";
 import { seekersRoutes } from "./modules/seekers/seekers.routes.ts";
@@ -130,7 +131,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const occupations = createOccupationsService({ db });
   const market = createMarketService({ db, clock });
   const fairs = createJobFairsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
-  const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays });
+  // Loaded by the server after it starts listening (server.ts); until then recommendations use SQL.
+  const matchIndex = createMatchIndexLoader(db);
+  postings.onChange((id) => {
+    if (matchIndex.isLoaded()) matchIndex.refreshPosting(id).catch((e) => app.log.error({ err: String(e) }, "match index refresh failed"));
+  });
+  const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays, matchIndex });
   const referrals = createReferralsService({ db, audit, clock, ledger, seekers });
   const external = createExternalService({ db, audit, cipher, clock });
   const imports = createImportsService({
@@ -150,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   let draining = false;
   app.decorate("imports", imports);
   app.decorate("postings", postings);
+  app.decorate("matchIndex", matchIndex);
   app.decorate("beginDrain", () => {
     draining = true;
   });

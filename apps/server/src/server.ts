@@ -8,6 +8,7 @@ import { SEAL_WINDOW } from "./modules/audit/audit.repository.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import type { ImportsService } from "./modules/imports/imports.service.ts";
 import type { PostingsService } from "./modules/postings/postings.service.ts";
+import type { MatchIndexLoader } from "./modules/seekers/match-index.ts";
 import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 import { insertUser } from "./seed/factories.ts";
 
@@ -92,6 +93,17 @@ export async function startServer(
       .catch((e) => app.log.error({ err: String(e) }, "posting expiry failed"));
   }, 60_000);
   expirer.unref();
+  // The in-process recommendation index: built in the background, then kept fresh by polling.
+  const matchIndex = (app as unknown as { matchIndex: MatchIndexLoader }).matchIndex;
+  const indexStarted = performance.now();
+  matchIndex
+    .loadAll()
+    .then(() => app.log.info({ ms: Math.round(performance.now() - indexStarted), postings: matchIndex.index.postingCount, seekers: matchIndex.index.seekerCount }, "match index loaded"))
+    .catch((e) => app.log.error({ err: String(e) }, "match index load failed"));
+  const poller = setInterval(() => {
+    matchIndex.poll().catch((e) => app.log.error({ err: String(e) }, "match index poll failed"));
+  }, 30_000);
+  poller.unref();
   await app.listen({ port: config.port, host: config.host });
   // Roster imports interrupted by a crash or restart continue where they stopped.
   const resumed = await (app as unknown as { imports: ImportsService }).imports.resumeUnfinished();
@@ -109,6 +121,7 @@ export async function startServer(
       await app.close();
       clearInterval(sealer);
       clearInterval(expirer);
+      clearInterval(poller);
       await audit.seal(handle.db).catch(() => 0);
       await handle.close();
     })();

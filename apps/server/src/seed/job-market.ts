@@ -72,6 +72,8 @@ export async function seedJobMarket(
     seed: number;
     cityCode: string;
     today: string;
+    /** Share of eligible (working-age, not yet registered) people registered as seekers; default 0.35. */
+    seekerShare?: number;
     /** The account recorded as having created the postings (default: a disabled system account). */
     createdBy?: string;
     /** Registers this person as a seeker (the demo individual) with these occupations. */
@@ -260,7 +262,7 @@ export async function seedJobMarket(
     if (people.length === 0) break;
     after = people[people.length - 1]!.id;
     const rows = people
-      .filter(() => rnd.next() < 0.35)
+      .filter(() => rnd.next() < (opts.seekerShare ?? 0.35))
       .slice(0, opts.seekers - result.seekers)
       .map((p) => {
         const occ = rnd.pick(occupations);

@@ -98,9 +98,41 @@ export function vetoReason(seeker: SeekerFeatures, posting: PostingFeatures): st
   return null;
 }
 
-function monthlyFen(posting: PostingFeatures, value: number): number {
-  // 非全日制 hourly pay compared on a monthly basis at 21.75 days × 8 hours (劳社部发〔2008〕3号).
-  return posting.salaryType === "hourly" ? Math.round(value * 174) : value;
+// ── The points of each component, shared by scoreMatch (with explanations) and the in-process
+// recommendation index (numbers only), so that the two cannot disagree. ──
+export const OCCUPATION_POINTS = { same: 30, minor: 20, middle: 10, none: 0 } as const;
+
+export function skillPoints(matched: number, required: number): number {
+  return required === 0 ? 15 : Math.round((30 * matched) / required);
+}
+
+/** `prefixLength`: length of the first seeker region containing the posting, or null. */
+export function regionPoints(prefixLength: number | null, seekerHasRegions: boolean): number {
+  if (prefixLength !== null) return prefixLength >= 6 ? 15 : prefixLength === 4 ? 10 : 8;
+  return seekerHasRegions ? 5 : 8;
+}
+
+export function salaryPoints(expectFen: number | null, minMonthlyFen: number, maxMonthlyFen: number): number {
+  if (expectFen == null) return 10;
+  if (minMonthlyFen >= expectFen) return 15;
+  if (maxMonthlyFen >= expectFen)
+    return Math.round(8 + (7 * (maxMonthlyFen - expectFen)) / Math.max(1, maxMonthlyFen - minMonthlyFen));
+  return Math.max(0, Math.round(8 * (1 - (expectFen - maxMonthlyFen) / expectFen) - 2));
+}
+
+export function educationPoints(requiredRank: number, hasRank: number | null): number {
+  if (requiredRank === 0) return 5;
+  if (hasRank === null) return 2;
+  return hasRank >= requiredRank ? 5 : 0;
+}
+
+export function availabilityPoints(availableFrom: string | null, asOf: string): number {
+  return availableFrom == null || availableFrom <= asOf ? 5 : 2;
+}
+
+/** 非全日制 hourly pay compared on a monthly basis at 21.75 days × 8 hours (劳社部发〔2008〕3号). */
+export function monthlyEquivalentFen(salaryType: "monthly" | "hourly", fen: number): number {
+  return salaryType === "hourly" ? Math.round(fen * 174) : fen;
 }
 
 function yuan(fen: number): string {
@@ -126,7 +158,6 @@ export function scoreMatch(
       bestCode = o;
     }
   }
-  const occPoints = { same: 30, minor: 20, middle: 10, none: 0 }[best];
   const occDetail = {
     same: `求职意向「${names.occupation(bestCode)}」与岗位职业相同（${posting.occupationCode}）`,
     minor: `求职意向「${names.occupation(bestCode)}」与岗位「${names.occupation(posting.occupationCode)}」同属 ${posting.occupationCode.slice(0, 7)} 小类`,
@@ -136,7 +167,7 @@ export function scoreMatch(
   components.push({
     key: "occupation",
     label: "职业",
-    points: occPoints,
+    points: OCCUPATION_POINTS[best],
     max: 30,
     met: best !== "none",
     detail: occDetail,
@@ -146,11 +177,10 @@ export function scoreMatch(
   const have = new Set(seeker.skills.map((s) => s.toLowerCase()));
   const matched = posting.skills.filter((s) => have.has(s.toLowerCase()));
   const missing = posting.skills.filter((s) => !have.has(s.toLowerCase()));
-  const skillPoints = posting.skills.length === 0 ? 15 : Math.round((30 * matched.length) / posting.skills.length);
   components.push({
     key: "skills",
     label: "技能",
-    points: skillPoints,
+    points: skillPoints(matched.length, posting.skills.length),
     max: 30,
     met: missing.length === 0,
     detail:
@@ -163,61 +193,36 @@ export function scoreMatch(
 
   // 地点
   const pref = seeker.regions.find((r) => posting.regionCode.startsWith(r));
-  let regionPoints = 5;
-  let regionDetail = `岗位位于${names.region(posting.regionCode)}`;
-  if (pref && pref.length >= 6) {
-    regionPoints = 15;
-    regionDetail = `岗位在意向地区${names.region(pref)}`;
-  } else if (pref && pref.length === 4) {
-    regionPoints = 10;
-    regionDetail = `岗位在意向城市${names.region(pref)}`;
-  } else if (pref) {
-    regionPoints = 8;
-    regionDetail = `岗位在意向省份${names.region(pref)}`;
-  } else if (seeker.regions.length === 0) {
-    regionPoints = 8;
-    regionDetail = `求职者未限定地区；岗位位于${names.region(posting.regionCode)}`;
-  }
-  components.push({
-    key: "region",
-    label: "地点",
-    points: regionPoints,
-    max: 15,
-    met: regionPoints >= 10,
-    detail: regionDetail,
-  });
+  const region = regionPoints(pref ? pref.length : null, seeker.regions.length > 0);
+  const regionDetail = pref
+    ? pref.length >= 6
+      ? `岗位在意向地区${names.region(pref)}`
+      : pref.length === 4
+        ? `岗位在意向城市${names.region(pref)}`
+        : `岗位在意向省份${names.region(pref)}`
+    : seeker.regions.length === 0
+      ? `求职者未限定地区；岗位位于${names.region(posting.regionCode)}`
+      : `岗位位于${names.region(posting.regionCode)}`;
+  components.push({ key: "region", label: "地点", points: region, max: 15, met: region >= 10, detail: regionDetail });
 
   // 薪资
-  const min = monthlyFen(posting, posting.salaryMinFen);
-  const max = monthlyFen(posting, posting.salaryMaxFen);
+  const min = monthlyEquivalentFen(posting.salaryType, posting.salaryMinFen);
+  const max = monthlyEquivalentFen(posting.salaryType, posting.salaryMaxFen);
   const range =
     posting.salaryType === "hourly"
       ? `${yuan(posting.salaryMinFen)}–${yuan(posting.salaryMaxFen)} 元/小时（约 ${yuan(min)}–${yuan(max)} 元/月）`
       : `${yuan(min)}–${yuan(max)} 元/月`;
-  let salaryPoints: number;
-  let salaryDetail: string;
   const expect = seeker.salaryExpectationFen;
-  if (expect == null) {
-    salaryPoints = 10;
-    salaryDetail = `${range}；求职者未填写期望薪资`;
-  } else if (min >= expect) {
-    salaryPoints = 15;
-    salaryDetail = `${range}，不低于期望 ${yuan(expect)} 元`;
-  } else if (max >= expect) {
-    salaryPoints = Math.round(8 + (7 * (max - expect)) / Math.max(1, max - min));
-    salaryDetail = `${range}，覆盖期望 ${yuan(expect)} 元`;
-  } else {
-    salaryPoints = Math.max(0, Math.round(8 * (1 - (expect - max) / expect) - 2));
-    salaryDetail = `${range}，低于期望 ${yuan(expect)} 元`;
-  }
-  components.push({
-    key: "salary",
-    label: "薪资",
-    points: salaryPoints,
-    max: 15,
-    met: salaryPoints >= 8,
-    detail: salaryDetail,
-  });
+  const salary = salaryPoints(expect, min, max);
+  const salaryDetail =
+    expect == null
+      ? `${range}；求职者未填写期望薪资`
+      : min >= expect
+        ? `${range}，不低于期望 ${yuan(expect)} 元`
+        : max >= expect
+          ? `${range}，覆盖期望 ${yuan(expect)} 元`
+          : `${range}，低于期望 ${yuan(expect)} 元`;
+  components.push({ key: "salary", label: "薪资", points: salary, max: 15, met: salary >= 8, detail: salaryDetail });
 
   // 学历
   const required = posting.education ? (EDUCATION_RANK[posting.education] ?? 0) : 0;
@@ -226,7 +231,7 @@ export function scoreMatch(
   components.push({
     key: "education",
     label: "学历",
-    points: eduMet ? 5 : has === null ? 2 : 0,
+    points: educationPoints(required, has),
     max: 5,
     met: eduMet,
     detail:
@@ -244,15 +249,14 @@ export function scoreMatch(
   components.push({
     key: "availability",
     label: "到岗时间",
-    points: available ? 5 : 2,
+    points: availabilityPoints(seeker.availableFrom, asOf),
     max: 5,
     met: available,
     detail: available ? "可立即到岗" : `${seeker.availableFrom} 起可到岗`,
   });
 
   const score = components.reduce((s, c) => s + c.points, 0);
-  const hint =
-    missing.length > 0 ? `补齐「${missing.slice(0, 3).join("、")}」可提升匹配度（可参加相关职业技能培训）` : null;
+  const hint = missing.length > 0 ? `补齐「${missing.slice(0, 3).join("、")}」可提升匹配度（可参加相关职业技能培训）` : null;
   return { seekerId: seeker.id, postingId: posting.id, score, components, hint, notUsed: NOT_USED_NOTE };
 }
 

@@ -82,7 +82,7 @@ export const seekersRepository = {
   /** Published postings passing the hard filters for a seeker: same 中类, region, type, education. */
   postingCandidates(
     db: Executor,
-    f: { middleGroups: string[]; regions: string[]; workTypes: string[]; educationRank: number; limit: number },
+    f: { middleGroups: string[]; regions: string[]; workTypes: string[]; educationRank: number; limit: number | null },
   ) {
     let q = db
       .selectFrom("posting_search as s")
@@ -93,14 +93,15 @@ export const seekersRepository = {
     if (f.regions.length)
       q = q.where((eb) => eb.or(f.regions.map((r) => eb("s.region_code", "like", prefixPattern(r)))));
     if (f.workTypes.length) q = q.where("s.work_type", "in", f.workTypes);
-    return q.orderBy("s.published_at", "desc").limit(f.limit).execute();
+    const ordered = q.orderBy("s.published_at", "desc");
+    return (f.limit === null ? ordered : ordered.limit(f.limit)).execute();
   },
 
   /** Active seekers in scope whose intentions share the posting's 中类. */
   seekerCandidates(
     db: Executor,
     scope: SeekerScope,
-    f: { middleGroup: string; employerVisibleOnly: boolean; limit: number },
+    f: { middleGroup: string; employerVisibleOnly: boolean; limit: number | null },
   ) {
     let q = db
       .selectFrom("seekers")
@@ -110,7 +111,32 @@ export const seekersRepository = {
       .where(sql<boolean>`exists (select 1 from unnest(seekers.occupations) o where left(o, 4) = ${f.middleGroup})`)
       .where(inSeekerScope(scope));
     if (f.employerVisibleOnly) q = q.where("seekers.employer_visible", "=", true);
-    return q.orderBy("seekers.updated_at", "desc").limit(f.limit).execute();
+    const ordered = q.orderBy("seekers.updated_at", "desc");
+    return (f.limit === null ? ordered : ordered.limit(f.limit)).execute();
+  },
+
+  findManyByIds(db: Executor, scope: SeekerScope, ids: string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom("seekers")
+      .innerJoin("persons", "persons.id", "seekers.person_id")
+      .select(COLUMNS)
+      .where("seekers.id", "in", ids)
+      .where(inSeekerScope(scope))
+      .execute();
+  },
+
+  feedbackOfSeeker(db: Executor, seekerId: string) {
+    return db.selectFrom("match_feedback").select(["posting_id", "kind"]).where("seeker_id", "=", seekerId).execute();
+  },
+
+  feedbackOfPosting(db: Executor, postingId: string) {
+    return db
+      .selectFrom("match_feedback")
+      .select(["seeker_id", "kind"])
+      .where("posting_id", "=", postingId)
+      .where("kind", "in", ["not_relevant", "hidden"])
+      .execute();
   },
 
   feedbackFor(db: Executor, seekerIds: string[], postingIds: string[]) {

@@ -27,6 +27,7 @@ import { postingsRepository } from "../postings/postings.repository.ts";
 import { postingScopeOf } from "../postings/postings.service.ts";
 import { regionsRepository } from "../regions/regions.repository.ts";
 import { seekersRepository as repo, type SeekerRow, type SeekerScope } from "./seekers.repository.ts";
+import type { MatchIndexLoader } from "./match-index.ts";
 
 export type SeekersService = ReturnType<typeof createSeekersService>;
 
@@ -91,8 +92,10 @@ export function createSeekersService(deps: {
   audit: AuditService;
   clock: Clock;
   confirmDays: number;
+  /** The in-process recommendation index; without it (or until it has loaded) the SQL path serves. */
+  matchIndex?: MatchIndexLoader;
 }) {
-  const { db, audit, clock, confirmDays } = deps;
+  const { db, audit, clock, confirmDays, matchIndex } = deps;
 
   async function names(ex: Executor, occupationCodes: string[], regionCodes: string[]): Promise<NameLookup> {
     const [occ, reg] = await Promise.all([
@@ -145,42 +148,70 @@ export function createSeekersService(deps: {
     return r;
   }
 
-  /** Scores of every candidate posting for a seeker (vetoed pairs dropped, feedback applied). */
-  async function rankPostings(seeker: SeekerRow, k: number): Promise<Array<MatchResult & { pinned: boolean }>> {
+  /**
+   * The SQL reference: hard filters in SQL, every candidate scored in the domain, top-k by score then
+   * id. `limit` caps the candidates read (the serving fallback); null reads them all (the reference
+   * the in-process index is held to).
+   */
+  async function referencePostings(seeker: SeekerRow, k: number, exclude: ReadonlySet<string>, limit: number | null) {
     const f = seekerFeatures(seeker);
-    const rank = f.education ? (EDUCATION_RANK[f.education] ?? 0) : 99;
     const candidates = await repo.postingCandidates(db, {
       middleGroups: [...new Set(f.occupations.map((o) => o.slice(0, 4)))],
       regions: f.regions,
       workTypes: f.workTypes,
-      educationRank: rank,
-      limit: CANDIDATE_LIMIT,
+      educationRank: f.education ? (EDUCATION_RANK[f.education] ?? 0) : 99,
+      limit,
     });
-    const feedback = await repo.feedbackFor(
-      db,
-      [seeker.id],
-      candidates.map((c) => c.id),
-    );
-    const dropped = new Set(feedback.filter((x) => x.kind !== "pinned").map((x) => x.posting_id));
-    const pinned = new Set(feedback.filter((x) => x.kind === "pinned").map((x) => x.posting_id));
     const asOf = shanghaiDate(clock());
-    const n = await names(
-      db,
-      [...f.occupations, ...candidates.map((c) => c.occupation_code)],
-      [...f.regions, ...candidates.map((c) => c.region_code)],
-    );
     const scored = candidates
-      .filter((c) => !dropped.has(c.id))
+      .filter((c) => !exclude.has(c.id))
       .map(postingFeatures)
       .filter((p) => vetoReason(f, p) === null)
-      .map((p) => scoreMatch(f, p, asOf, n));
-    const top = topMatches(scored, scored.length, "postingId");
-    const ordered = [...top.filter((m) => pinned.has(m.postingId)), ...top.filter((m) => !pinned.has(m.postingId))];
-    return ordered.slice(0, k).map((m) => ({ ...m, pinned: pinned.has(m.postingId) }));
+      .map((p) => scoreMatch(f, p, asOf));
+    return topMatches(scored, k, "postingId").map((m) => ({ id: m.postingId, score: m.score }));
+  }
+
+  async function referenceSeekers(
+    posting: PostingFeatures,
+    k: number,
+    scope: SeekerScope,
+    employerVisibleOnly: boolean,
+    exclude: ReadonlySet<string>,
+    limit: number | null,
+  ) {
+    const candidates = await repo.seekerCandidates(db, scope, { middleGroup: posting.occupationCode.slice(0, 4), employerVisibleOnly, limit });
+    const asOf = shanghaiDate(clock());
+    const scored = candidates
+      .filter((c) => !exclude.has(c.id))
+      .map(seekerFeatures)
+      .filter((s) => vetoReason(s, posting) === null)
+      .map((s) => scoreMatch(s, posting, asOf));
+    return topMatches(scored, k, "seekerId").map((m) => ({ id: m.seekerId, score: m.score }));
+  }
+
+  /** Top-k postings for a seeker with explanations: pinned first, "not relevant"/hidden left out. */
+  async function rankPostings(seeker: SeekerRow, k: number): Promise<Array<MatchResult & { pinned: boolean }>> {
+    const feedback = await repo.feedbackOfSeeker(db, seeker.id);
+    const pinnedIds = feedback.filter((x) => x.kind === "pinned").map((x) => x.posting_id);
+    const skip = new Set(feedback.map((x) => x.posting_id));
+    const asOf = shanghaiDate(clock());
+    const fromIndex = matchIndex?.isLoaded() ? matchIndex.index.postingsFor(seeker.id, k, asOf, skip) : null;
+    const top = fromIndex ?? (await referencePostings(seeker, k, skip, CANDIDATE_LIMIT));
+    const rows = await postingsRepository.findManyPublic(db, [...pinnedIds, ...top.map((m) => m.id)]);
+    const f = seekerFeatures(seeker);
+    const byId = new Map(rows.filter((r) => r.status === "published").map((r) => [r.id, postingFeatures(r)]));
+    const n = await names(db, [...f.occupations, ...rows.map((r) => r.occupation_code)], [...f.regions, ...rows.map((r) => r.region_code)]);
+    const explain = (id: string, pinned: boolean) => {
+      const p = byId.get(id);
+      return p && vetoReason(f, p) === null ? [{ ...scoreMatch(f, p, asOf, n), pinned }] : [];
+    };
+    return [...pinnedIds.flatMap((id) => explain(id, true)), ...top.flatMap((m) => explain(m.id, false))].slice(0, k);
   }
 
   return {
     rankPostings,
+    referencePostings,
+    referenceSeekers,
 
     async create(actor: Actor, body: z.infer<typeof CreateSeekerBodySchema>, ctx: RequestContext) {
       const personId = actor.role === "individual" ? actor.personId : body.personId;
@@ -192,7 +223,7 @@ export function createSeekersService(deps: {
       if (!person) throw new AppError("NOT_FOUND");
       await checkOccupations(db, body.occupations);
       const now = clock();
-      return db.transaction().execute(async (trx) => {
+      const created = await db.transaction().execute(async (trx) => {
         let id: string;
         try {
           ({ id } = await repo.insert(trx, {
@@ -224,6 +255,8 @@ export function createSeekersService(deps: {
         });
         return present(trx, (await repo.findById(trx, { kind: "self", personId }, id)) as SeekerRow);
       });
+      if (matchIndex?.isLoaded()) await matchIndex.refreshSeeker(created.id);
+      return created;
     },
 
     async get(actor: Actor, id: string) {
@@ -258,6 +291,7 @@ export function createSeekersService(deps: {
           fields: Object.keys(set),
         });
       });
+      if (matchIndex?.isLoaded()) await matchIndex.refreshSeeker(id);
       return present(db, await load(db, actor, id));
     },
 
@@ -292,49 +326,37 @@ export function createSeekersService(deps: {
       const posting = await postingsRepository.findById(db, postingScopeOf(actor), postingId);
       if (!posting || posting.status !== "published") throw new AppError("NOT_FOUND");
       const isEmployer = actor.role === "employer";
-      const scope: SeekerScope = isEmployer
-        ? { kind: "region", prefix: posting.region_code.slice(0, 2) }
-        : seekerScopeOf(actor);
-      const candidates = await repo.seekerCandidates(db, scope, {
-        middleGroup: posting.occupation_code.slice(0, 4),
-        employerVisibleOnly: isEmployer,
-        limit: CANDIDATE_LIMIT,
-      });
+      const scope: SeekerScope = isEmployer ? { kind: "region", prefix: posting.region_code.slice(0, 2) } : seekerScopeOf(actor);
+      if (scope.kind !== "region") throw new AppError("NOT_FOUND");
       const p = postingFeatures(posting);
-      const feedback = await repo.feedbackFor(
-        db,
-        candidates.map((c) => c.id),
-        [postingId],
-      );
-      const dropped = new Set(feedback.filter((x) => x.kind !== "pinned").map((x) => x.seeker_id));
+      const skip = new Set((await repo.feedbackOfPosting(db, postingId)).map((x) => x.seeker_id));
       const asOf = shanghaiDate(clock());
-      const n = await names(
-        db,
-        [posting.occupation_code, ...candidates.flatMap((c) => c.occupations)],
-        [posting.region_code, ...candidates.flatMap((c) => c.regions)],
-      );
-      const byId = new Map(candidates.map((c) => [c.id, c]));
-      const scored = candidates
-        .filter((c) => !dropped.has(c.id))
-        .map(seekerFeatures)
-        .filter((s) => vetoReason(s, p) === null)
-        .map((s) => scoreMatch(s, p, asOf, n));
-      return topMatches(scored, k, "seekerId").map((m) => {
-        const s = byId.get(m.seekerId) as SeekerRow;
-        return {
-          score: m.score,
-          components: m.components,
-          hint: m.hint,
-          notUsed: m.notUsed,
-          pinned: false,
-          seeker: {
-            id: s.id,
-            name: isEmployer ? maskName(s.name) : s.name,
-            occupations: s.occupations.map((c) => n.occupation(c)),
-            skills: s.skills,
-            regionName: null,
+      const top = matchIndex?.isLoaded()
+        ? matchIndex.index.seekersFor(posting, k, asOf, { within: scope.prefix, employerVisibleOnly: isEmployer, exclude: skip })
+        : await referenceSeekers(p, k, scope, isEmployer, skip, CANDIDATE_LIMIT);
+      const rows = await repo.findManyByIds(db, scope, top.map((m) => m.id));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const n = await names(db, [posting.occupation_code, ...rows.flatMap((c) => c.occupations)], [posting.region_code, ...rows.flatMap((c) => c.regions)]);
+      return top.flatMap((m) => {
+        const s = byId.get(m.id);
+        if (!s) return [];
+        const r = scoreMatch(seekerFeatures(s), p, asOf, n);
+        return [
+          {
+            score: r.score,
+            components: r.components,
+            hint: r.hint,
+            notUsed: r.notUsed,
+            pinned: false,
+            seeker: {
+              id: s.id,
+              name: isEmployer ? maskName(s.name) : s.name,
+              occupations: s.occupations.map((c) => n.occupation(c)),
+              skills: s.skills,
+              regionName: null,
+            },
           },
-        };
+        ];
       });
     },
 

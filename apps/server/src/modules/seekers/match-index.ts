@@ -1,0 +1,440 @@
+import type { Database } from "@jiuye/db";
+import {
+  availabilityPoints,
+  EDUCATION_RANK,
+  educationPoints,
+  monthlyEquivalentFen,
+  OCCUPATION_POINTS,
+  regionPoints,
+  salaryPoints,
+  skillPoints,
+} from "@jiuye/domain";
+import { type Kysely, sql } from "kysely";
+
+/**
+ * The in-process recommendation index (matching.md: "a read-only in-process typed-array index
+ * built from PostgreSQL"): published postings and active seekers held as columns of small
+ * integers, bucketed by (职业中类, city) for candidate retrieval. It scores with the same
+ * point functions as `scoreMatch` (packages/domain/src/jobs/matching.ts) and breaks ties by id,
+ * so its top-k equals the SQL reference (`rankPostingsSql` / `rankSeekersSql`); a differential
+ * test holds it to that. Protected attributes are not loaded: the index cannot use them.
+ *
+ * Freshness: the services call `refreshPosting` / `refreshSeeker` on every change in this
+ * process; `poll()` (every 30 s in the server) picks up changes made by other processes.
+ */
+
+class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  id(s: string): number {
+    let v = this.ids.get(s);
+    if (v === undefined) {
+      v = this.values.length;
+      this.ids.set(s, v);
+      this.values.push(s);
+    }
+    return v;
+  }
+  find(s: string): number | undefined {
+    return this.ids.get(s);
+  }
+}
+
+/** Growable Int32 column. */
+class Column {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+  get(i: number): number {
+    return this.data[i] as number;
+  }
+  set(i: number, v: number) {
+    this.data[i] = v;
+  }
+}
+
+/** A list of small integer lists (skills, occupations, regions per row) in one pool. */
+class ListColumn {
+  readonly start = new Column();
+  readonly len = new Column();
+  readonly pool = new Column(4096);
+  push(values: number[]): void {
+    this.start.push(this.pool.length);
+    this.len.push(values.length);
+    for (const v of values) this.pool.push(v);
+  }
+}
+
+const WORK_TYPES = ["full_time", "part_time", "flexible"];
+const DAY = 86_400_000;
+const dayNumber = (d: string | null) => (d ? Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY) : -1);
+
+export interface IndexedMatch {
+  id: string;
+  score: number;
+}
+
+export interface PostingRowForIndex {
+  id: string;
+  occupation_code: string;
+  skills: string[];
+  region_code: string;
+  salary_type: string;
+  salary_min_fen: number;
+  salary_max_fen: number;
+  education: string | null;
+  work_type: string;
+}
+
+export interface SeekerRowForIndex {
+  id: string;
+  region_code: string;
+  occupations: string[];
+  skills: string[];
+  regions: string[];
+  salary_expectation_fen: number | null;
+  education: string | null;
+  available_from: string | null;
+  work_types: string[];
+  employer_visible: boolean;
+}
+
+export class MatchIndex {
+  private readonly occ = new Interner();
+  private readonly minorOf: number[] = [];
+  private readonly middleOf: number[] = [];
+  private readonly middles = new Interner();
+  private readonly minors = new Interner();
+  private readonly skills = new Interner();
+  private readonly regions = new Interner();
+
+  // postings
+  private readonly pIds: string[] = [];
+  private readonly pSlot = new Map<string, number>();
+  private readonly pAlive = new Column();
+  private readonly pOcc = new Column();
+  private readonly pRegion = new Column();
+  /** monthly equivalents in 分 (hourly × 174 can exceed Int32) */
+  private readonly pMin: number[] = [];
+  private readonly pMax: number[] = [];
+  private readonly pEdu = new Column();
+  private readonly pWork = new Column();
+  private readonly pSkills = new ListColumn();
+  /** middle → city(4) → posting slots */
+  private readonly pBuckets = new Map<number, Map<string, number[]>>();
+
+  // seekers
+  private readonly sIds: string[] = [];
+  private readonly sSlot = new Map<string, number>();
+  private readonly sAlive = new Column();
+  private readonly sHome = new Column();
+  private readonly sOccs = new ListColumn();
+  private readonly sSkills = new ListColumn();
+  private readonly sRegions = new ListColumn();
+  private readonly sExpect = new Column();
+  private readonly sEdu = new Column();
+  private readonly sAvail = new Column();
+  private readonly sWork = new Column();
+  private readonly sVisible = new Column();
+  /** middle → region key (city 4, province 2, or "*") → seeker slots */
+  private readonly sBuckets = new Map<number, Map<string, number[]>>();
+
+  private occId(code: string): number {
+    const existing = this.occ.find(code);
+    if (existing !== undefined) return existing;
+    const id = this.occ.id(code);
+    this.minorOf[id] = this.minors.id(code.slice(0, 7));
+    this.middleOf[id] = this.middles.id(code.slice(0, 4));
+    return id;
+  }
+
+  private bucket(map: Map<number, Map<string, number[]>>, middle: number, key: string, slot: number) {
+    let byKey = map.get(middle);
+    if (!byKey) map.set(middle, (byKey = new Map()));
+    let list = byKey.get(key);
+    if (!list) byKey.set(key, (list = []));
+    list.push(slot);
+  }
+
+  get postingCount() {
+    return this.pSlot.size;
+  }
+  get seekerCount() {
+    return this.sSlot.size;
+  }
+
+  /** Adds or replaces a published posting (null removes it). */
+  putPosting(id: string, p: PostingRowForIndex | null) {
+    const old = this.pSlot.get(id);
+    if (old !== undefined) {
+      this.pAlive.set(old, 0);
+      this.pSlot.delete(id);
+    }
+    if (!p) return;
+    const slot = this.pAlive.push(1);
+    this.pIds[slot] = id;
+    this.pSlot.set(id, slot);
+    const occ = this.occId(p.occupation_code);
+    this.pOcc.push(occ);
+    this.pRegion.push(this.regions.id(p.region_code));
+    const type = p.salary_type === "hourly" ? "hourly" : "monthly";
+    this.pMin[slot] = monthlyEquivalentFen(type, p.salary_min_fen);
+    this.pMax[slot] = monthlyEquivalentFen(type, p.salary_max_fen);
+    this.pEdu.push(p.education ? (EDUCATION_RANK[p.education] ?? 0) : 0);
+    this.pWork.push(WORK_TYPES.indexOf(p.work_type));
+    this.pSkills.push(p.skills.map((s) => this.skills.id(s.toLowerCase())));
+    this.bucket(this.pBuckets, this.middleOf[occ] as number, p.region_code.slice(0, 4), slot);
+  }
+
+  /** Adds or replaces an active seeker (null removes it). */
+  putSeeker(id: string, s: SeekerRowForIndex | null) {
+    const old = this.sSlot.get(id);
+    if (old !== undefined) {
+      this.sAlive.set(old, 0);
+      this.sSlot.delete(id);
+    }
+    if (!s) return;
+    const slot = this.sAlive.push(1);
+    this.sIds[slot] = id;
+    this.sSlot.set(id, slot);
+    this.sHome.push(this.regions.id(s.region_code));
+    const occs = s.occupations.map((o) => this.occId(o));
+    this.sOccs.push(occs);
+    this.sSkills.push(s.skills.map((x) => this.skills.id(x.toLowerCase())));
+    this.sRegions.push(s.regions.map((r) => this.regions.id(r)));
+    this.sExpect.push(s.salary_expectation_fen ?? -1);
+    this.sEdu.push(s.education ? (EDUCATION_RANK[s.education] ?? 0) : -1);
+    this.sAvail.push(dayNumber(s.available_from));
+    this.sWork.push(s.work_types.reduce((m, w) => m | (1 << WORK_TYPES.indexOf(w)), 0));
+    this.sVisible.push(s.employer_visible ? 1 : 0);
+    const keys = s.regions.length === 0 ? ["*"] : [...new Set(s.regions.map((r) => (r.length >= 4 ? r.slice(0, 4) : r)))];
+    for (const middle of new Set(occs.map((o) => this.middleOf[o] as number))) for (const k of keys) this.bucket(this.sBuckets, middle, k, slot);
+  }
+
+  /** The pair's score, or -1 when a hard filter vetoes it (same rules as vetoReason + scoreMatch). */
+  private score(s: number, p: number, asOfDay: number, asOf: string): number {
+    // 用工形式
+    const work = this.sWork.get(s);
+    if (work !== 0 && (work & (1 << this.pWork.get(p))) === 0) return -1;
+    // 地区: the first seeker region containing the posting
+    const pRegion = this.regions.values[this.pRegion.get(p)] as string;
+    const rs = this.sRegions.start.get(s);
+    const rn = this.sRegions.len.get(s);
+    let prefix: number | null = null;
+    for (let i = 0; i < rn; i++) {
+      const r = this.regions.values[this.sRegions.pool.get(rs + i)] as string;
+      if (pRegion.startsWith(r)) {
+        prefix = r.length;
+        break;
+      }
+    }
+    if (rn > 0 && prefix === null) return -1;
+    // 职业
+    const pOcc = this.pOcc.get(p);
+    let occPoints = -1;
+    const os = this.sOccs.start.get(s);
+    const on = this.sOccs.len.get(s);
+    for (let i = 0; i < on; i++) {
+      const o = this.sOccs.pool.get(os + i);
+      const pts =
+        o === pOcc
+          ? OCCUPATION_POINTS.same
+          : this.minorOf[o] === this.minorOf[pOcc]
+            ? OCCUPATION_POINTS.minor
+            : this.middleOf[o] === this.middleOf[pOcc]
+              ? OCCUPATION_POINTS.middle
+              : 0;
+      if (pts > occPoints) occPoints = pts;
+    }
+    if (occPoints <= 0) return -1;
+    // 学历
+    const required = this.pEdu.get(p);
+    const has = this.sEdu.get(s);
+    if (has >= 0 && has < required) return -1;
+    // 技能
+    const ps = this.pSkills.start.get(p);
+    const pn = this.pSkills.len.get(p);
+    const ss = this.sSkills.start.get(s);
+    const sn = this.sSkills.len.get(s);
+    let matched = 0;
+    for (let i = 0; i < pn; i++) {
+      const k = this.pSkills.pool.get(ps + i);
+      for (let j = 0; j < sn; j++)
+        if (this.sSkills.pool.get(ss + j) === k) {
+          matched++;
+          break;
+        }
+    }
+    const expect = this.sExpect.get(s);
+    const avail = this.sAvail.get(s);
+    return (
+      occPoints +
+      skillPoints(matched, pn) +
+      regionPoints(prefix, rn > 0) +
+      salaryPoints(expect < 0 ? null : expect, this.pMin[p] as number, this.pMax[p] as number) +
+      educationPoints(required, has < 0 ? null : has) +
+      (avail < 0 ? availabilityPoints(null, asOf) : avail <= asOfDay ? 5 : 2)
+    );
+  }
+
+  private static top(k: number, out: IndexedMatch[], m: IndexedMatch) {
+    // keep `out` sorted by score desc, id asc, at most k long
+    if (out.length === k) {
+      const last = out[k - 1] as IndexedMatch;
+      if (m.score < last.score || (m.score === last.score && m.id > last.id)) return;
+    }
+    let i = out.length;
+    while (i > 0) {
+      const prev = out[i - 1] as IndexedMatch;
+      if (prev.score > m.score || (prev.score === m.score && prev.id < m.id)) break;
+      i--;
+    }
+    out.splice(i, 0, m);
+    if (out.length > k) out.pop();
+  }
+
+  /** Top-k published postings for a seeker, excluding the given posting ids. */
+  postingsFor(seekerId: string, k: number, asOf: string, exclude: ReadonlySet<string> = new Set()): IndexedMatch[] | null {
+    const s = this.sSlot.get(seekerId);
+    if (s === undefined) return null;
+    const asOfDay = dayNumber(asOf);
+    const out: IndexedMatch[] = [];
+    const seen = new Set<number>();
+    const os = this.sOccs.start.get(s);
+    const on = this.sOccs.len.get(s);
+    const rs = this.sRegions.start.get(s);
+    const rn = this.sRegions.len.get(s);
+    const cities = new Set<string>();
+    for (let i = 0; i < rn; i++) cities.add((this.regions.values[this.sRegions.pool.get(rs + i)] as string).slice(0, 4));
+    for (let i = 0; i < on; i++) {
+      const middle = this.middleOf[this.sOccs.pool.get(os + i)] as number;
+      if (seen.has(-1 - middle)) continue;
+      seen.add(-1 - middle);
+      const byCity = this.pBuckets.get(middle);
+      if (!byCity) continue;
+      for (const [city, slots] of byCity) {
+        if (rn > 0 && ![...cities].some((c) => city.startsWith(c) || c.startsWith(city))) continue;
+        for (const p of slots) {
+          if (this.pAlive.get(p) === 0) continue;
+          const id = this.pIds[p] as string;
+          if (exclude.has(id)) continue;
+          const score = this.score(s, p, asOfDay, asOf);
+          if (score >= 0) MatchIndex.top(k, out, { id, score });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Top-k active seekers for a published posting; `within` limits by residence region prefix. */
+  seekersFor(
+    posting: PostingRowForIndex & { id: string },
+    k: number,
+    asOf: string,
+    opts: { within?: string; employerVisibleOnly?: boolean; exclude?: ReadonlySet<string> } = {},
+  ): IndexedMatch[] {
+    // a posting not (yet) in the index is scored from its row
+    if (!this.pSlot.has(posting.id)) this.putPosting(posting.id, posting);
+    const p = this.pSlot.get(posting.id) as number;
+    const asOfDay = dayNumber(asOf);
+    const middle = this.middleOf[this.pOcc.get(p)] as number;
+    const byKey = this.sBuckets.get(middle);
+    const out: IndexedMatch[] = [];
+    if (!byKey) return out;
+    const seen = new Set<number>();
+    const region = posting.region_code;
+    for (const key of [region.slice(0, 4), region.slice(0, 2), "*"]) {
+      for (const s of byKey.get(key) ?? []) {
+        if (this.sAlive.get(s) === 0 || seen.has(s)) continue;
+        seen.add(s);
+        if (opts.employerVisibleOnly && this.sVisible.get(s) === 0) continue;
+        if (opts.within && !(this.regions.values[this.sHome.get(s)] as string).startsWith(opts.within)) continue;
+        const id = this.sIds[s] as string;
+        if (opts.exclude?.has(id)) continue;
+        const score = this.score(s, p, asOfDay, asOf);
+        if (score >= 0) MatchIndex.top(k, out, { id, score });
+      }
+    }
+    return out;
+  }
+}
+
+const POSTING_COLUMNS = sql`p.id, p.occupation_code, p.skills, p.region_code, p.salary_type, p.salary_min_fen, p.salary_max_fen, p.education, p.work_type`;
+const SEEKER_COLUMNS = sql`s.id, s.region_code, s.occupations, s.skills, s.regions, s.salary_expectation_fen, per.education,
+  to_char(s.available_from, 'YYYY-MM-DD') as available_from, s.work_types, s.employer_visible`;
+
+/** Loads, and keeps fresh, the index from PostgreSQL. */
+export function createMatchIndexLoader(db: Kysely<Database>) {
+  const index = new MatchIndex();
+  let watermark = new Date(0);
+  let loaded = false;
+
+  async function loadAll(batch = 20_000) {
+    const started = new Date();
+    let after = "00000000-0000-0000-0000-000000000000";
+    for (;;) {
+      const rows = (
+        await sql<PostingRowForIndex>`select ${POSTING_COLUMNS} from postings p join posting_search ps on ps.posting_id = p.id
+          where p.id > ${after}::uuid order by p.id limit ${batch}`.execute(db)
+      ).rows;
+      for (const r of rows) index.putPosting(r.id, r);
+      if (rows.length < batch) break;
+      after = (rows[rows.length - 1] as PostingRowForIndex).id;
+    }
+    after = "00000000-0000-0000-0000-000000000000";
+    for (;;) {
+      const rows = (
+        await sql<SeekerRowForIndex>`select ${SEEKER_COLUMNS} from seekers s join persons per on per.id = s.person_id
+          where s.status = 'active' and s.id > ${after}::uuid order by s.id limit ${batch}`.execute(db)
+      ).rows;
+      for (const r of rows) index.putSeeker(r.id, r);
+      if (rows.length < batch) break;
+      after = (rows[rows.length - 1] as SeekerRowForIndex).id;
+    }
+    // changes committed while loading are picked up by the next poll (overlap by a minute)
+    watermark = new Date(started.getTime() - 60_000);
+    loaded = true;
+  }
+
+  async function refreshPosting(id: string) {
+    const r = (
+      await sql<PostingRowForIndex>`select ${POSTING_COLUMNS} from postings p join posting_search ps on ps.posting_id = p.id where p.id = ${id}::uuid`.execute(db)
+    ).rows[0];
+    index.putPosting(id, r ?? null);
+  }
+
+  async function refreshSeeker(id: string) {
+    const r = (
+      await sql<SeekerRowForIndex>`select ${SEEKER_COLUMNS} from seekers s join persons per on per.id = s.person_id
+        where s.id = ${id}::uuid and s.status = 'active'`.execute(db)
+    ).rows[0];
+    index.putSeeker(id, r ?? null);
+  }
+
+  /** Applies changes made since the last poll (by any process). */
+  async function poll() {
+    if (!loaded) return;
+    const since = watermark;
+    const now = new Date();
+    const postings = await sql<{ id: string }>`select id from postings where updated_at >= ${since}`.execute(db);
+    for (const { id } of postings.rows) await refreshPosting(id);
+    const seekers = await sql<{ id: string }>`select id from seekers where updated_at >= ${since}`.execute(db);
+    for (const { id } of seekers.rows) await refreshSeeker(id);
+    watermark = new Date(now.getTime() - 5_000);
+  }
+
+  return { index, loadAll, refreshPosting, refreshSeeker, poll, isLoaded: () => loaded };
+}
+
+export type MatchIndexLoader = ReturnType<typeof createMatchIndexLoader>;
