@@ -46,15 +46,33 @@ const counts = async () =>
         (select count(*) from persons) as persons`.execute(h.db)
   ).rows[0]!;
 let c = await counts();
-if (Number(c.postings) === 0) throw new Error("no postings: run `npm run bench -- search` first (it seeds 1,000,000 postings)");
+if (Number(c.postings) === 0)
+  throw new Error("no postings: run `npm run bench -- search` first (it seeds 1,000,000 postings)");
 if (Number(c.persons) < persons) {
   const t0 = performance.now();
-  console.log(`seeding ${(persons - Number(c.persons)).toLocaleString()} persons over 江苏省 and registering every working-age one as a seeker …`);
-  await jiuye(["seed", "--scale", "province", "--persons", String(persons - Number(c.persons)), "--seekers", String(persons), "--seeker-share", "1"], env);
+  console.log(
+    `seeding ${(persons - Number(c.persons)).toLocaleString()} persons over 江苏省 and registering every working-age one as a seeker …`,
+  );
+  await jiuye(
+    [
+      "seed",
+      "--scale",
+      "province",
+      "--persons",
+      String(persons - Number(c.persons)),
+      "--seekers",
+      String(persons),
+      "--seeker-share",
+      "1",
+    ],
+    env,
+  );
   console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   c = await counts();
 }
-console.log(`\nmatch: ${Number(c.postings).toLocaleString()} published postings, ${Number(c.seekers).toLocaleString()} active seekers (${Number(c.persons).toLocaleString()} persons) on the PostgreSQL server`);
+console.log(
+  `\nmatch: ${Number(c.postings).toLocaleString()} published postings, ${Number(c.seekers).toLocaleString()} active seekers (${Number(c.persons).toLocaleString()} persons) on the PostgreSQL server`,
+);
 
 // ── the index, in this process: load time, memory, latency, agreement with SQL ──
 global.gc?.();
@@ -65,13 +83,29 @@ await loader.loadAll();
 const loadMs = performance.now() - tLoad;
 global.gc?.();
 const heap = process.memoryUsage();
-console.log(`index: loaded in ${(loadMs / 1000).toFixed(1)} s; process RSS ${mb(heap.rss)} (+${mb(heap.rss - rss0)} for the index), heap used ${mb(heap.heapUsed)}`);
+console.log(
+  `index: loaded in ${(loadMs / 1000).toFixed(1)} s; process RSS ${mb(heap.rss)} (+${mb(heap.rss - rss0)} for the index), heap used ${mb(heap.heapUsed)}`,
+);
 
 const asOf = shanghaiDate(new Date());
 const rnd = createRandom(5050);
-const seekerIds = (await sql<{ id: string }>`select id from seekers where status = 'active' order by random() limit ${queries}`.execute(h.db)).rows.map((r) => r.id);
+const seekerIds = (
+  await sql<{ id: string }>`select id from seekers where status = 'active' order by random() limit ${queries}`.execute(
+    h.db,
+  )
+).rows.map((r) => r.id);
 const postingRows = (
-  await sql<{ id: string; occupation_code: string; skills: string[]; region_code: string; salary_type: string; salary_min_fen: number; salary_max_fen: number; education: string | null; work_type: string }>`
+  await sql<{
+    id: string;
+    occupation_code: string;
+    skills: string[];
+    region_code: string;
+    salary_type: string;
+    salary_min_fen: number;
+    salary_max_fen: number;
+    education: string | null;
+    work_type: string;
+  }>`
     select p.id, p.occupation_code, p.skills, p.region_code, p.salary_type, p.salary_min_fen, p.salary_max_fen, p.education, p.work_type
     from posting_search s join postings p on p.id = s.posting_id order by random() limit ${queries}`.execute(h.db)
 ).rows;
@@ -101,7 +135,12 @@ console.log(
 );
 
 // agreement with the SQL reference on a sample (the reference reads every candidate: slow by design)
-const service = createSeekersService({ db: h.db, audit: createAuditService({ clock: () => new Date() }), clock: () => new Date(), confirmDays: 30 });
+const service = createSeekersService({
+  db: h.db,
+  audit: createAuditService({ clock: () => new Date() }),
+  clock: () => new Date(),
+  confirmDays: 30,
+});
 let same = 0;
 let checked = 0;
 const tRef = performance.now();
@@ -115,7 +154,17 @@ for (const id of seekerIds.slice(0, referenceSample / 2)) {
 for (const p of postingRows.slice(0, referenceSample / 2)) {
   const within = p.region_code.slice(0, 4);
   const ref = await service.referenceSeekers(
-    { id: p.id, occupationCode: p.occupation_code, skills: p.skills, regionCode: p.region_code, salaryType: p.salary_type as "monthly", salaryMinFen: p.salary_min_fen, salaryMaxFen: p.salary_max_fen, education: p.education, workType: p.work_type as "full_time" },
+    {
+      id: p.id,
+      occupationCode: p.occupation_code,
+      skills: p.skills,
+      regionCode: p.region_code,
+      salaryType: p.salary_type as "monthly",
+      salaryMinFen: p.salary_min_fen,
+      salaryMaxFen: p.salary_max_fen,
+      education: p.education,
+      workType: p.work_type as "full_time",
+    },
     20,
     { kind: "region", prefix: within },
     false,
@@ -125,11 +174,16 @@ for (const p of postingRows.slice(0, referenceSample / 2)) {
   checked++;
   if (JSON.stringify(ref) === JSON.stringify(loader.index.seekersFor(p, 20, asOf, { within }))) same++;
 }
-console.log(`identical to the SQL reference: ${same} of ${checked} lists (checked in ${((performance.now() - tRef) / 1000).toFixed(0)} s)`);
+console.log(
+  `identical to the SQL reference: ${same} of ${checked} lists (checked in ${((performance.now() - tRef) / 1000).toFixed(0)} s)`,
+);
 void rnd;
 
 // ── the server process: RSS once its index has loaded ──
-const server = spawn(process.execPath, [BIN, "serve"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+const server = spawn(process.execPath, [BIN, "serve"], {
+  env: { ...process.env, ...env },
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const loaded = await new Promise<string>((ok, fail) => {
   let buf = "";
   const timer = setTimeout(() => fail(new Error("server index did not load within 20 minutes")), 20 * 60_000);

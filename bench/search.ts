@@ -56,7 +56,9 @@ async function prepare() {
   await ensureServerDatabase(dbUrl);
   await jiuye(["migrate"], env);
   const t0 = performance.now();
-  console.log(`seeding ${postings.toLocaleString()} postings over 江苏省 (jiuye seed --scale province --persons 0 --postings ${postings}) …`);
+  console.log(
+    `seeding ${postings.toLocaleString()} postings over 江苏省 (jiuye seed --scale province --persons 0 --postings ${postings}) …`,
+  );
   await jiuye(["seed", "--scale", "province", "--persons", "0", "--postings", String(postings), "--seekers", "0"], env);
   console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
@@ -70,8 +72,33 @@ const words = [
     ...occupations.flatMap((o) => o.aliases),
     ...occupations.flatMap((o) => o.skills),
     ...occupations.map((o) => o.name.slice(0, 2)),
-    "电工", "司机", "普工", "保安", "保洁", "厨师", "服务员", "仓管", "快递", "外卖", "销售", "客服", "会计", "护工", "焊工", "叉车",
-    "退役军人", "五险一金", "包住", "双休", "技能培训", "高校毕业生", "SQL", "Java", "Python", "CAD", "PLC",
+    "电工",
+    "司机",
+    "普工",
+    "保安",
+    "保洁",
+    "厨师",
+    "服务员",
+    "仓管",
+    "快递",
+    "外卖",
+    "销售",
+    "客服",
+    "会计",
+    "护工",
+    "焊工",
+    "叉车",
+    "退役军人",
+    "五险一金",
+    "包住",
+    "双休",
+    "技能培训",
+    "高校毕业生",
+    "SQL",
+    "Java",
+    "Python",
+    "CAD",
+    "PLC",
   ]),
 ].filter((w) => w.length >= 2);
 
@@ -82,8 +109,12 @@ interface Q {
 }
 
 async function buildQueries(h: Awaited<ReturnType<typeof openDatabase>>): Promise<Q[]> {
-  const districts = (await h.db.selectFrom("regions").select("code").where("level", "=", 3).where("code", "like", "3201%").execute()).map((r) => r.code);
-  const cities = (await h.db.selectFrom("regions").select("code").where("level", "=", 2).where("code", "like", "32%").execute()).map((r) => r.code);
+  const districts = (
+    await h.db.selectFrom("regions").select("code").where("level", "=", 3).where("code", "like", "3201%").execute()
+  ).map((r) => r.code);
+  const cities = (
+    await h.db.selectFrom("regions").select("code").where("level", "=", 2).where("code", "like", "32%").execute()
+  ).map((r) => r.code);
   const out: Q[] = [];
   for (let i = 0; i < queries + 100; i++) {
     const q = rnd.pick(words);
@@ -125,7 +156,10 @@ const sizes = (
 ).rows[0]!;
 const set = await buildQueries(h);
 
-const server = spawn(process.execPath, [BIN, "serve"], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+const server = spawn(process.execPath, [BIN, "serve"], {
+  env: { ...process.env, ...env },
+  stdio: ["ignore", "ignore", "inherit"],
+});
 try {
   await waitFor(`${base}/api/v1/health`, 120_000);
   for (const q of set.slice(0, 100)) await fetch(base + q.path).then((r) => r.arrayBuffer());
@@ -153,15 +187,21 @@ try {
       from postings p join posting_search s on s.posting_id = p.id
       left join occupations o on o.version = '2022' and o.code = p.occupation_code
       where lower(p.title || ' ' || p.description || ' ' || coalesce(p.requirements, '') || ' ' || coalesce(p.benefits, '') || ' ' ||
-        array_to_string(p.skills, ' ') || ' ' || coalesce(o.name, '') || ' ' || array_to_string(coalesce(o.aliases, '{}'), ' ')) like ${like}`.execute(h.db);
+        array_to_string(p.skills, ' ') || ' ' || coalesce(o.name, '') || ' ' || array_to_string(coalesce(o.aliases, '{}'), ' ')) like ${like}`.execute(
+      h.db,
+    );
     truth += Number(r.rows[0]?.truth ?? 0);
     found += Number(r.rows[0]?.found ?? 0);
   }
   const recall = truth === 0 ? 1 : found / truth;
   void indexTokens;
 
-  console.log(`\nsearch: ${total.toLocaleString()} published postings on the PostgreSQL server; ${queries} sequential queries after 100 warm-up (HTTP, public endpoint)`);
-  console.log(`index: GIN on posting_search.tsv (CJK unigrams + bigrams, Latin words + trigrams) built in ${(buildMs / 1000).toFixed(1)} s; table ${sizes.table}, GIN ${sizes.gin}, table + indexes ${sizes.total}`);
+  console.log(
+    `\nsearch: ${total.toLocaleString()} published postings on the PostgreSQL server; ${queries} sequential queries after 100 warm-up (HTTP, public endpoint)`,
+  );
+  console.log(
+    `index: GIN on posting_search.tsv (CJK unigrams + bigrams, Latin words + trigrams) built in ${(buildMs / 1000).toFixed(1)} s; table ${sizes.table}, GIN ${sizes.gin}, table + indexes ${sizes.total}`,
+  );
   for (const scope of ["city", "province"] as const) {
     const xs = lat[scope];
     const target = scope === "city" ? 20 : 50;
@@ -170,7 +210,9 @@ try {
     );
   }
   console.log(`errors ${errors}`);
-  console.log(`recall vs substring semantics on ${labelled.length} labelled queries: ${(recall * 100).toFixed(2)} % (${found.toLocaleString()} of ${truth.toLocaleString()} postings; checked in ${((performance.now() - tRecall) / 1000).toFixed(0)} s) (target ≥ 99 %: ${recall >= 0.99 ? "met" : "NOT met"})`);
+  console.log(
+    `recall vs substring semantics on ${labelled.length} labelled queries: ${(recall * 100).toFixed(2)} % (${found.toLocaleString()} of ${truth.toLocaleString()} postings; checked in ${((performance.now() - tRecall) / 1000).toFixed(0)} s) (target ≥ 99 %: ${recall >= 0.99 ? "met" : "NOT met"})`,
+  );
 } finally {
   await stop(server);
   await h.close();

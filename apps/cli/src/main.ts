@@ -130,59 +130,83 @@ program
   .option("--postings <n>", "同时生成的招聘岗位数（city/province；默认不生成）")
   .option("--seekers <n>", "同时生成的求职登记数（从已生成的劳动者中抽取）")
   .option("--seeker-share <x>", "劳动年龄人口中登记求职的比例（0–1）", "0.35")
-  .action(async (opts: { scale: string; seed: string; persons?: string; postings?: string; seekers?: string; seekerShare: string }) => {
-    if (!(opts.scale in SCALES)) {
-      process.stderr.write("--scale 应为 demo、city 或 province\n");
-      process.exit(1);
-    }
-    const scale = opts.scale as keyof typeof SCALES;
-    const c = config();
-    const h = await openMigratedDatabase(c);
-    const p = progress();
-    const cipher = createFieldCipher(c.secretKey);
-    const persons = opts.persons ? Number(opts.persons) : SCALES[scale].persons;
-    const t0 = performance.now();
-    if (scale === "demo") {
-      const r = await seedDemoCity(h.db, cipher, { persons, seed: Number(opts.seed), onProgress: p.update });
-      p.stop();
-      process.stdout.write(`已写入 ${r.regions} 个行政区划、${r.persons} 名劳动者及演示账号\n`);
-    } else {
-      // city: the demo city's communities; province: every community of its province (only missing ones are added)
-      const area = scale === "province" ? DEMO_CITY.code.slice(0, 2) : DEMO_CITY.code;
-      const existing = await h.db.selectFrom("regions").select("code").where("level", "=", 5).where("code", "like", `${area}__%`).limit(1).execute();
-      const others = await h.db.selectFrom("regions").select("code").where("level", "=", 5).where("code", "not like", `${DEMO_CITY.code}%`).where("code", "like", `${area}%`).limit(1).execute();
-      if (existing.length === 0 || (scale === "province" && others.length === 0))
-        await importRegions(h.db, loadChinaDivision({ communitiesOf: [area] }), (d, t) => p.update("行政区划", d, t));
-      const r = await seedPopulation(h.db, cipher, {
-        persons,
-        employers: SCALES[scale].employers,
-        seed: Number(opts.seed),
-        cityCode: area,
-        today: shanghaiDate(new Date()),
-        onProgress: p.update,
-      });
-      p.stop();
-      process.stdout.write(
-        `已生成 ${r.persons} 名劳动者、${r.households} 户家庭、${r.employers} 家用人单位、${r.attributes} 条重点群体属性、${r.ledgerEvents} 条就业失业登记（${((performance.now() - t0) / 1000).toFixed(1)} 秒）\n`,
-      );
-      if (opts.postings || opts.seekers) {
-        const t1 = performance.now();
-        // province scale spreads postings over every street of the demo city's province
-        const m = await seedJobMarket(h.db, {
-          postings: Number(opts.postings ?? 0),
-          seekers: Number(opts.seekers ?? 0),
-          seed: Number(opts.seed) + 1,
-          seekerShare: Number(opts.seekerShare),
-          cityCode: scale === "province" ? DEMO_CITY.code.slice(0, 2) : DEMO_CITY.code,
+  .action(
+    async (opts: {
+      scale: string;
+      seed: string;
+      persons?: string;
+      postings?: string;
+      seekers?: string;
+      seekerShare: string;
+    }) => {
+      if (!(opts.scale in SCALES)) {
+        process.stderr.write("--scale 应为 demo、city 或 province\n");
+        process.exit(1);
+      }
+      const scale = opts.scale as keyof typeof SCALES;
+      const c = config();
+      const h = await openMigratedDatabase(c);
+      const p = progress();
+      const cipher = createFieldCipher(c.secretKey);
+      const persons = opts.persons ? Number(opts.persons) : SCALES[scale].persons;
+      const t0 = performance.now();
+      if (scale === "demo") {
+        const r = await seedDemoCity(h.db, cipher, { persons, seed: Number(opts.seed), onProgress: p.update });
+        p.stop();
+        process.stdout.write(`已写入 ${r.regions} 个行政区划、${r.persons} 名劳动者及演示账号\n`);
+      } else {
+        // city: the demo city's communities; province: every community of its province (only missing ones are added)
+        const area = scale === "province" ? DEMO_CITY.code.slice(0, 2) : DEMO_CITY.code;
+        const existing = await h.db
+          .selectFrom("regions")
+          .select("code")
+          .where("level", "=", 5)
+          .where("code", "like", `${area}__%`)
+          .limit(1)
+          .execute();
+        const others = await h.db
+          .selectFrom("regions")
+          .select("code")
+          .where("level", "=", 5)
+          .where("code", "not like", `${DEMO_CITY.code}%`)
+          .where("code", "like", `${area}%`)
+          .limit(1)
+          .execute();
+        if (existing.length === 0 || (scale === "province" && others.length === 0))
+          await importRegions(h.db, loadChinaDivision({ communitiesOf: [area] }), (d, t) => p.update("行政区划", d, t));
+        const r = await seedPopulation(h.db, cipher, {
+          persons,
+          employers: SCALES[scale].employers,
+          seed: Number(opts.seed),
+          cityCode: area,
           today: shanghaiDate(new Date()),
           onProgress: p.update,
         });
         p.stop();
-        process.stdout.write(`已生成 ${m.postings} 个招聘岗位、${m.seekers} 条求职登记（${((performance.now() - t1) / 1000).toFixed(1)} 秒）\n`);
+        process.stdout.write(
+          `已生成 ${r.persons} 名劳动者、${r.households} 户家庭、${r.employers} 家用人单位、${r.attributes} 条重点群体属性、${r.ledgerEvents} 条就业失业登记（${((performance.now() - t0) / 1000).toFixed(1)} 秒）\n`,
+        );
+        if (opts.postings || opts.seekers) {
+          const t1 = performance.now();
+          // province scale spreads postings over every street of the demo city's province
+          const m = await seedJobMarket(h.db, {
+            postings: Number(opts.postings ?? 0),
+            seekers: Number(opts.seekers ?? 0),
+            seed: Number(opts.seed) + 1,
+            seekerShare: Number(opts.seekerShare),
+            cityCode: scale === "province" ? DEMO_CITY.code.slice(0, 2) : DEMO_CITY.code,
+            today: shanghaiDate(new Date()),
+            onProgress: p.update,
+          });
+          p.stop();
+          process.stdout.write(
+            `已生成 ${m.postings} 个招聘岗位、${m.seekers} 条求职登记（${((performance.now() - t1) / 1000).toFixed(1)} 秒）\n`,
+          );
+        }
       }
-    }
-    await h.close();
-  });
+      await h.close();
+    },
+  );
 
 const regions = program.command("regions").description("行政区划");
 regions

@@ -53,9 +53,9 @@ import { createOccupationsService } from "./modules/postings/occupations.service
 import { postingsRoutes } from "./modules/postings/postings.routes.ts";
 import { createPostingsService } from "./modules/postings/postings.service.ts";
 import { createReferralsService } from "./modules/referrals/referrals.service.ts";
-import { createMatchIndexLoader } from "./modules/seekers/match-index.ts";
 import { regionsRoutes } from "./modules/regions/regions.routes.ts";
 import { createRegionsService } from "./modules/regions/regions.service.ts";
+import { createMatchIndexLoader } from "./modules/seekers/match-index.ts";
 import { seekersRoutes } from "./modules/seekers/seekers.routes.ts";
 import { createSeekersService } from "./modules/seekers/seekers.service.ts";
 import { systemRoutes } from "./modules/system/system.routes.ts";
@@ -134,7 +134,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Loaded by the server after it starts listening (server.ts); until then recommendations use SQL.
   const matchIndex = createMatchIndexLoader(db);
   postings.onChange((id) => {
-    if (matchIndex.isLoaded()) matchIndex.refreshPosting(id).catch((e) => app.log.error({ err: String(e) }, "match index refresh failed"));
+    if (matchIndex.isLoaded())
+      matchIndex.refreshPosting(id).catch((e) => app.log.error({ err: String(e) }, "match index refresh failed"));
   });
   const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays, matchIndex });
   const referrals = createReferralsService({ db, audit, clock, ledger, seekers });

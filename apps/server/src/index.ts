@@ -10,7 +10,7 @@ export { createImportsService } from "./modules/imports/imports.service.ts";
 export { createLedgerService } from "./modules/ledger/ledger.service.ts";
 export { DEMO_ACCOUNTS, DEMO_CITY, DEMO_PASSWORD, isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 export { insertUser } from "./seed/factories.ts";
-export { SCALES, seedPopulation } from "./seed/population.ts";
 export { seedJobMarket } from "./seed/job-market.ts";
+export { SCALES, seedPopulation } from "./seed/population.ts";
 export { writePersonRoster } from "./seed/roster-file.ts";
 export { bootstrapAdmin, openMigratedDatabase, startServer } from "./server.ts";

@@ -98,7 +98,16 @@ export async function startServer(
   const indexStarted = performance.now();
   matchIndex
     .loadAll()
-    .then(() => app.log.info({ ms: Math.round(performance.now() - indexStarted), postings: matchIndex.index.postingCount, seekers: matchIndex.index.seekerCount }, "match index loaded"))
+    .then(() =>
+      app.log.info(
+        {
+          ms: Math.round(performance.now() - indexStarted),
+          postings: matchIndex.index.postingCount,
+          seekers: matchIndex.index.seekerCount,
+        },
+        "match index loaded",
+      ),
+    )
     .catch((e) => app.log.error({ err: String(e) }, "match index load failed"));
   const poller = setInterval(() => {
     matchIndex.poll().catch((e) => app.log.error({ err: String(e) }, "match index poll failed"));

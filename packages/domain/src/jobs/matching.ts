@@ -256,7 +256,8 @@ export function scoreMatch(
   });
 
   const score = components.reduce((s, c) => s + c.points, 0);
-  const hint = missing.length > 0 ? `补齐「${missing.slice(0, 3).join("、")}」可提升匹配度（可参加相关职业技能培训）` : null;
+  const hint =
+    missing.length > 0 ? `补齐「${missing.slice(0, 3).join("、")}」可提升匹配度（可参加相关职业技能培训）` : null;
   return { seekerId: seeker.id, postingId: posting.id, score, components, hint, notUsed: NOT_USED_NOTE };
 }
 

@@ -146,7 +146,7 @@ export function createJobFairsService(deps: {
 
   async function inScope(ex: Executor, actor: Actor, id: string, lock = false) {
     const f = await jobFairsRepository.find(ex, id, lock);
-    if (!f || !f.region_code.startsWith(region(actor))) throw new AppError("NOT_FOUND");
+    if (!f?.region_code.startsWith(region(actor))) throw new AppError("NOT_FOUND");
     return f;
   }
 

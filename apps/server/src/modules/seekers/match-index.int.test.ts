@@ -1,7 +1,13 @@
 import { shanghaiDate } from "@jiuye/domain";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRandom, insertEmployers, insertPersons, syntheticEmployer, syntheticPerson } from "../../seed/factories.ts";
+import {
+  createRandom,
+  insertEmployers,
+  insertPersons,
+  syntheticEmployer,
+  syntheticPerson,
+} from "../../seed/factories.ts";
 import { seedJobMarket } from "../../seed/job-market.ts";
 import { createTestApp, type TestApp } from "../../testing/harness.ts";
 import { createAuditService } from "../audit/audit.service.ts";
@@ -48,14 +54,31 @@ beforeAll(async () => {
   t = await createTestApp();
   asOf = shanghaiDate(t.clock.now());
   const rnd = createRandom(777);
-  const communities = (await t.db.selectFrom("regions").select("code").where("level", "=", 5).where("code", "like", "3201%").execute()).map((r) => r.code);
-  await insertEmployers(t.db, Array.from({ length: 40 }, () => syntheticEmployer(rnd, rnd.pick(communities).slice(0, 9))), "2026-10-31");
-  await insertPersons(t.db, t.cipher, Array.from({ length: 1200 }, () => syntheticPerson(rnd, rnd.pick(communities))));
+  const communities = (
+    await t.db.selectFrom("regions").select("code").where("level", "=", 5).where("code", "like", "3201%").execute()
+  ).map((r) => r.code);
+  await insertEmployers(
+    t.db,
+    Array.from({ length: 40 }, () => syntheticEmployer(rnd, rnd.pick(communities).slice(0, 9))),
+    "2026-10-31",
+  );
+  await insertPersons(
+    t.db,
+    t.cipher,
+    Array.from({ length: 1200 }, () => syntheticPerson(rnd, rnd.pick(communities))),
+  );
   // a dense market in a few occupations so that lists are long and ties are common
   await seedJobMarket(t.db, { postings: 800, seekers: 300, seed: 99, cityCode: "3201", today: asOf });
   // some seekers without a registered education level, some wanting any work type
-  await sql`update persons set education = null where id in (select person_id from seekers order by id limit 60)`.execute(t.db);
-  service = createSeekersService({ db: t.db, audit: createAuditService({ clock: t.clock.now }), clock: t.clock.now, confirmDays: 30 });
+  await sql`update persons set education = null where id in (select person_id from seekers order by id limit 60)`.execute(
+    t.db,
+  );
+  service = createSeekersService({
+    db: t.db,
+    audit: createAuditService({ clock: t.clock.now }),
+    clock: t.clock.now,
+    confirmDays: 30,
+  });
   loader = createMatchIndexLoader(t.db);
   await loader.loadAll();
 });
@@ -65,7 +88,9 @@ afterAll(async () => {
 
 describe("the in-process recommendation index agrees with the SQL reference", () => {
   it("top-20 postings for every seeker: same postings, same order, same scores", async () => {
-    const ids = (await t.db.selectFrom("seekers").select("id").where("status", "=", "active").orderBy("id").execute()).map((r) => r.id);
+    const ids = (
+      await t.db.selectFrom("seekers").select("id").where("status", "=", "active").orderBy("id").execute()
+    ).map((r) => r.id);
     expect(ids.length).toBeGreaterThan(200);
     expect(loader.index.seekerCount).toBe(ids.length);
     let nonEmpty = 0;
@@ -84,9 +109,23 @@ describe("the in-process recommendation index agrees with the SQL reference", ()
     expect(loader.index.postingCount).toBe(rows.length);
     let nonEmpty = 0;
     for (const p of rows) {
-      const staff = await service.referenceSeekers(featuresOf(p), 20, { kind: "region", prefix: "320102" }, false, new Set(), null);
+      const staff = await service.referenceSeekers(
+        featuresOf(p),
+        20,
+        { kind: "region", prefix: "320102" },
+        false,
+        new Set(),
+        null,
+      );
       expect(loader.index.seekersFor(p, 20, asOf, { within: "320102" }), p.id).toEqual(staff);
-      const employer = await service.referenceSeekers(featuresOf(p), 20, { kind: "region", prefix: "32" }, true, new Set(), null);
+      const employer = await service.referenceSeekers(
+        featuresOf(p),
+        20,
+        { kind: "region", prefix: "32" },
+        true,
+        new Set(),
+        null,
+      );
       expect(loader.index.seekersFor(p, 20, asOf, { within: "32", employerVisibleOnly: true }), p.id).toEqual(employer);
       if (employer.length) nonEmpty++;
     }
@@ -94,7 +133,13 @@ describe("the in-process recommendation index agrees with the SQL reference", ()
   });
 
   it("follows changes: a withdrawn posting leaves, a new seeker arrives", async () => {
-    const [seeker] = await t.db.selectFrom("seekers").select("id").where("status", "=", "active").orderBy("id").limit(1).execute();
+    const [seeker] = await t.db
+      .selectFrom("seekers")
+      .select("id")
+      .where("status", "=", "active")
+      .orderBy("id")
+      .limit(1)
+      .execute();
     const before = loader.index.postingsFor(seeker!.id, 5, asOf)!;
     expect(before.length).toBeGreaterThan(0);
     const gone = before[0]!.id;
@@ -103,7 +148,12 @@ describe("the in-process recommendation index agrees with the SQL reference", ()
     await loader.poll();
     expect(loader.index.postingsFor(seeker!.id, 5, asOf)!.map((m) => m.id)).not.toContain(gone);
 
-    const person = await t.db.selectFrom("persons").select(["id", "residence_region_code"]).where("id", "not in", t.db.selectFrom("seekers").select("person_id")).limit(1).executeTakeFirstOrThrow();
+    const person = await t.db
+      .selectFrom("persons")
+      .select(["id", "residence_region_code"])
+      .where("id", "not in", t.db.selectFrom("seekers").select("person_id"))
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const occupation = (await postingRows())[0]!.occupation_code;
     const [created] = await t.db
       .insertInto("seekers")

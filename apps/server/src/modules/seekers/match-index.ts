@@ -161,9 +161,15 @@ export class MatchIndex {
 
   private bucket(map: Map<number, Map<string, number[]>>, middle: number, key: string, slot: number) {
     let byKey = map.get(middle);
-    if (!byKey) map.set(middle, (byKey = new Map()));
+    if (!byKey) {
+      byKey = new Map();
+      map.set(middle, byKey);
+    }
     let list = byKey.get(key);
-    if (!list) byKey.set(key, (list = []));
+    if (!list) {
+      list = [];
+      byKey.set(key, list);
+    }
     list.push(slot);
   }
 
@@ -218,8 +224,10 @@ export class MatchIndex {
     this.sAvail.push(dayNumber(s.available_from));
     this.sWork.push(s.work_types.reduce((m, w) => m | (1 << WORK_TYPES.indexOf(w)), 0));
     this.sVisible.push(s.employer_visible ? 1 : 0);
-    const keys = s.regions.length === 0 ? ["*"] : [...new Set(s.regions.map((r) => (r.length >= 4 ? r.slice(0, 4) : r)))];
-    for (const middle of new Set(occs.map((o) => this.middleOf[o] as number))) for (const k of keys) this.bucket(this.sBuckets, middle, k, slot);
+    const keys =
+      s.regions.length === 0 ? ["*"] : [...new Set(s.regions.map((r) => (r.length >= 4 ? r.slice(0, 4) : r)))];
+    for (const middle of new Set(occs.map((o) => this.middleOf[o] as number)))
+      for (const k of keys) this.bucket(this.sBuckets, middle, k, slot);
   }
 
   /** The pair's score, or -1 when a hard filter vetoes it (same rules as vetoReason + scoreMatch). */
@@ -305,7 +313,12 @@ export class MatchIndex {
   }
 
   /** Top-k published postings for a seeker, excluding the given posting ids. */
-  postingsFor(seekerId: string, k: number, asOf: string, exclude: ReadonlySet<string> = new Set()): IndexedMatch[] | null {
+  postingsFor(
+    seekerId: string,
+    k: number,
+    asOf: string,
+    exclude: ReadonlySet<string> = new Set(),
+  ): IndexedMatch[] | null {
     const s = this.sSlot.get(seekerId);
     if (s === undefined) return null;
     const asOfDay = dayNumber(asOf);
@@ -316,7 +329,8 @@ export class MatchIndex {
     const rs = this.sRegions.start.get(s);
     const rn = this.sRegions.len.get(s);
     const cities = new Set<string>();
-    for (let i = 0; i < rn; i++) cities.add((this.regions.values[this.sRegions.pool.get(rs + i)] as string).slice(0, 4));
+    for (let i = 0; i < rn; i++)
+      cities.add((this.regions.values[this.sRegions.pool.get(rs + i)] as string).slice(0, 4));
     for (let i = 0; i < on; i++) {
       const middle = this.middleOf[this.sOccs.pool.get(os + i)] as number;
       if (seen.has(-1 - middle)) continue;
@@ -409,7 +423,9 @@ export function createMatchIndexLoader(db: Kysely<Database>) {
 
   async function refreshPosting(id: string) {
     const r = (
-      await sql<PostingRowForIndex>`select ${POSTING_COLUMNS} from postings p join posting_search ps on ps.posting_id = p.id where p.id = ${id}::uuid`.execute(db)
+      await sql<PostingRowForIndex>`select ${POSTING_COLUMNS} from postings p join posting_search ps on ps.posting_id = p.id where p.id = ${id}::uuid`.execute(
+        db,
+      )
     ).rows[0];
     index.putPosting(id, r ?? null);
   }

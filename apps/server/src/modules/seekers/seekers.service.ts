@@ -26,8 +26,8 @@ import { presentPublicPosting } from "../postings/postings.presenter.ts";
 import { postingsRepository } from "../postings/postings.repository.ts";
 import { postingScopeOf } from "../postings/postings.service.ts";
 import { regionsRepository } from "../regions/regions.repository.ts";
-import { seekersRepository as repo, type SeekerRow, type SeekerScope } from "./seekers.repository.ts";
 import type { MatchIndexLoader } from "./match-index.ts";
+import { seekersRepository as repo, type SeekerRow, type SeekerScope } from "./seekers.repository.ts";
 
 export type SeekersService = ReturnType<typeof createSeekersService>;
 
@@ -179,7 +179,11 @@ export function createSeekersService(deps: {
     exclude: ReadonlySet<string>,
     limit: number | null,
   ) {
-    const candidates = await repo.seekerCandidates(db, scope, { middleGroup: posting.occupationCode.slice(0, 4), employerVisibleOnly, limit });
+    const candidates = await repo.seekerCandidates(db, scope, {
+      middleGroup: posting.occupationCode.slice(0, 4),
+      employerVisibleOnly,
+      limit,
+    });
     const asOf = shanghaiDate(clock());
     const scored = candidates
       .filter((c) => !exclude.has(c.id))
@@ -200,7 +204,11 @@ export function createSeekersService(deps: {
     const rows = await postingsRepository.findManyPublic(db, [...pinnedIds, ...top.map((m) => m.id)]);
     const f = seekerFeatures(seeker);
     const byId = new Map(rows.filter((r) => r.status === "published").map((r) => [r.id, postingFeatures(r)]));
-    const n = await names(db, [...f.occupations, ...rows.map((r) => r.occupation_code)], [...f.regions, ...rows.map((r) => r.region_code)]);
+    const n = await names(
+      db,
+      [...f.occupations, ...rows.map((r) => r.occupation_code)],
+      [...f.regions, ...rows.map((r) => r.region_code)],
+    );
     const explain = (id: string, pinned: boolean) => {
       const p = byId.get(id);
       return p && vetoReason(f, p) === null ? [{ ...scoreMatch(f, p, asOf, n), pinned }] : [];
@@ -324,19 +332,33 @@ export function createSeekersService(deps: {
     /** Top-k seekers for a posting: case workers in their region; employers only seekers who consented. */
     async recommendSeekers(actor: Actor, postingId: string, k: number) {
       const posting = await postingsRepository.findById(db, postingScopeOf(actor), postingId);
-      if (!posting || posting.status !== "published") throw new AppError("NOT_FOUND");
+      if (posting?.status !== "published") throw new AppError("NOT_FOUND");
       const isEmployer = actor.role === "employer";
-      const scope: SeekerScope = isEmployer ? { kind: "region", prefix: posting.region_code.slice(0, 2) } : seekerScopeOf(actor);
+      const scope: SeekerScope = isEmployer
+        ? { kind: "region", prefix: posting.region_code.slice(0, 2) }
+        : seekerScopeOf(actor);
       if (scope.kind !== "region") throw new AppError("NOT_FOUND");
       const p = postingFeatures(posting);
       const skip = new Set((await repo.feedbackOfPosting(db, postingId)).map((x) => x.seeker_id));
       const asOf = shanghaiDate(clock());
       const top = matchIndex?.isLoaded()
-        ? matchIndex.index.seekersFor(posting, k, asOf, { within: scope.prefix, employerVisibleOnly: isEmployer, exclude: skip })
+        ? matchIndex.index.seekersFor(posting, k, asOf, {
+            within: scope.prefix,
+            employerVisibleOnly: isEmployer,
+            exclude: skip,
+          })
         : await referenceSeekers(p, k, scope, isEmployer, skip, CANDIDATE_LIMIT);
-      const rows = await repo.findManyByIds(db, scope, top.map((m) => m.id));
+      const rows = await repo.findManyByIds(
+        db,
+        scope,
+        top.map((m) => m.id),
+      );
       const byId = new Map(rows.map((r) => [r.id, r]));
-      const n = await names(db, [posting.occupation_code, ...rows.flatMap((c) => c.occupations)], [posting.region_code, ...rows.flatMap((c) => c.regions)]);
+      const n = await names(
+        db,
+        [posting.occupation_code, ...rows.flatMap((c) => c.occupations)],
+        [posting.region_code, ...rows.flatMap((c) => c.regions)],
+      );
       return top.flatMap((m) => {
         const s = byId.get(m.id);
         if (!s) return [];
