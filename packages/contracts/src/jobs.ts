@@ -228,8 +228,10 @@ export const SearchPostingsQuerySchema = z.strictObject({
 });
 
 export const SearchPostingsResultSchema = z.object({
-  items: z.array(PublicPostingSchema.extend({ score: z.number().optional() })),
+  items: z.array(PublicPostingSchema),
   total: z.number().int(),
+  /** True when there are more matches than were counted (the total is "at least"). */
+  totalIsLowerBound: z.boolean(),
   page: z.number().int(),
   pageSize: z.number().int(),
   tookMs: z.number(),

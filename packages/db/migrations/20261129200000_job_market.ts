@@ -91,8 +91,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       salary_max_monthly_fen integer not null,
       education_rank smallint not null,
       work_type varchar(12) not null,
+      -- title tokens alone (small: relevance = title match first, then recency) and all tokens
+      title_tsv tsvector not null,
       tsv tsvector not null
     );
+    create index posting_search_title_tsv_idx on posting_search using gin (title_tsv);
     create index posting_search_tsv_idx on posting_search using gin (tsv);
     create index posting_search_region_idx on posting_search(region_code varchar_pattern_ops, published_at desc);
     create index posting_search_published_idx on posting_search(published_at desc);

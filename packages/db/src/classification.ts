@@ -268,6 +268,7 @@ export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
     salary_max_monthly_fen: "public",
     education_rank: "public",
     work_type: "public",
+    title_tsv: "public",
     tsv: "public",
   },
   posting_reviews: {

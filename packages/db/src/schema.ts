@@ -363,6 +363,7 @@ export interface PostingSearchTable {
   salary_max_monthly_fen: number;
   education_rank: number;
   work_type: string;
+  title_tsv: string;
   tsv: string;
 }
 

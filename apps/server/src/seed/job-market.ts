@@ -200,6 +200,7 @@ export async function seedJobMarket(
         salary_max_monthly_fen: hourly ? (Math.max(2500, Math.round(max / 174) * 100) + 500) * 174 : max * 100,
         education_rank: education ? (EDUCATION_RANK[education] ?? 0) : 0,
         work_type: workType,
+        title_tsv: sql`${toTsvectorLiteral(indexTokens(title))}::tsvector`,
         tsv: sql`${toTsvectorLiteral(indexTokens(title), indexTokens([description, benefits, skills.join(" "), occ.name, occ.aliases.join(" ")].join("\n")))}::tsvector`,
       });
     }

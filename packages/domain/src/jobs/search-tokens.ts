@@ -78,9 +78,9 @@ function quote(t: string): string {
 }
 
 /**
- * A tsvector literal: title tokens at position 1 with weight A, body tokens at position 2 (weight
- * D). Positions are what carry weights, so ts_rank can rank a title match above a body match.
+ * A tsvector literal of bare lexemes (no positions, no weights: the smallest tsvector, and the
+ * search never needs positions — a query is an AND of tokens). Duplicates are merged by PostgreSQL.
  */
-export function toTsvectorLiteral(titleTokens: string[], bodyTokens: string[]): string {
-  return [...titleTokens.map((t) => `${quote(t)}:1A`), ...bodyTokens.map((t) => `${quote(t)}:2`)].join(" ");
+export function toTsvectorLiteral(...tokenLists: string[][]): string {
+  return [...new Set(tokenLists.flat())].map(quote).join(" ");
 }

@@ -75,6 +75,9 @@ export interface SearchFilter {
   offset: number;
 }
 
+/** Search totals are counted exactly up to this many matches. */
+export const TOTAL_CAP = 10_000;
+
 /** 招聘岗位: all SQL for postings, their search rows and the moderation queue. */
 export const postingsRepository = {
   findById(db: Executor, scope: PostingScope | null, id: string) {
@@ -153,15 +156,15 @@ export const postingsRepository = {
   ) {
     await sql`
       insert into posting_search (posting_id, province_code, region_code, occupation_code, published_at,
-        salary_min_monthly_fen, salary_max_monthly_fen, education_rank, work_type, tsv)
+        salary_min_monthly_fen, salary_max_monthly_fen, education_rank, work_type, title_tsv, tsv)
       values (${row.postingId}, ${row.provinceCode}, ${row.regionCode}, ${row.occupationCode}, ${row.publishedAt},
         ${row.salaryMinMonthlyFen}, ${row.salaryMaxMonthlyFen}, ${row.educationRank}, ${row.workType},
-        ${toTsvectorLiteral(row.titleTokens, row.bodyTokens)}::tsvector)
+        ${toTsvectorLiteral(row.titleTokens)}::tsvector, ${toTsvectorLiteral(row.titleTokens, row.bodyTokens)}::tsvector)
       on conflict (posting_id) do update set
         region_code = excluded.region_code, occupation_code = excluded.occupation_code,
         published_at = excluded.published_at, salary_min_monthly_fen = excluded.salary_min_monthly_fen,
         salary_max_monthly_fen = excluded.salary_max_monthly_fen, education_rank = excluded.education_rank,
-        work_type = excluded.work_type, tsv = excluded.tsv
+        work_type = excluded.work_type, title_tsv = excluded.title_tsv, tsv = excluded.tsv
     `.execute(db);
   },
 
@@ -170,9 +173,15 @@ export const postingsRepository = {
   },
 
   /** Ranked search over the narrow table; returns posting ids with scores and the total. */
+  /**
+   * Search over the narrow table. Relevance = postings whose *title* matches first, then those
+   * matching elsewhere, each newest first. Every query is an `ORDER BY published_at DESC LIMIT n`
+   * over a token filter, so PostgreSQL can walk the date index for a frequent term (matches are
+   * dense) and use the GIN index for a rare one — no ts_rank over every match (matching.md's plan
+   * traps). The total is exact up to TOTAL_CAP and reported as "at least" beyond it.
+   */
   async search(db: Executor, f: SearchFilter) {
     const conditions = [sql`true`];
-    if (f.tsquery) conditions.push(sql`s.tsv @@ ${f.tsquery}::tsquery`);
     if (f.regionPrefix) conditions.push(sql`s.region_code like ${prefixPattern(f.regionPrefix)}`);
     if (f.occupationPrefix)
       conditions.push(sql`s.occupation_code like ${`${f.occupationPrefix.replace(/[%_\\]/g, "")}%`}`);
@@ -180,20 +189,36 @@ export const postingsRepository = {
     if (f.educationRankAtMost !== undefined) conditions.push(sql`s.education_rank <= ${f.educationRankAtMost}`);
     if (f.workType) conditions.push(sql`s.work_type = ${f.workType}`);
     if (f.publishedSince) conditions.push(sql`s.published_at >= ${f.publishedSince}`);
-    const where = sql.join(conditions, sql` and `);
-    // Rank explicitly (never ORDER BY id on a text match: matching.md's plan trap).
-    const score = f.tsquery ? sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', s.tsv, ${f.tsquery}::tsquery)` : sql`0`;
-    const order =
-      f.sort === "date" || !f.tsquery
-        ? sql`s.published_at desc, s.posting_id`
-        : sql`score desc, s.published_at desc, s.posting_id`;
-    const [rows, total] = await Promise.all([
-      sql<{ posting_id: string; score: number }>`
-        select s.posting_id, ${score}::float4 as score from posting_search s
-        where ${where} order by ${order} limit ${f.limit} offset ${f.offset}`.execute(db),
-      sql<{ n: string }>`select count(*) as n from posting_search s where ${where}`.execute(db),
-    ]);
-    return { rows: rows.rows, total: Number(total.rows[0]?.n ?? 0) };
+    const filters = sql.join(conditions, sql` and `);
+    const q = f.tsquery ? sql`${f.tsquery}::tsquery` : null;
+    const page = (where: ReturnType<typeof sql>, limit: number, offset: number) =>
+      sql<{ posting_id: string }>`select s.posting_id from posting_search s where ${where}
+        order by s.published_at desc, s.posting_id limit ${limit} offset ${offset}`.execute(db);
+    const matchAll = q ? sql`${filters} and s.tsv @@ ${q}` : filters;
+    const counting = sql<{
+      n: string;
+    }>`select count(*) as n from (select 1 from posting_search s where ${matchAll} limit ${TOTAL_CAP + 1}) x`.execute(
+      db,
+    );
+    let ids: string[];
+    if (!q || f.sort === "date") {
+      ids = (await page(matchAll, f.limit, f.offset)).rows.map((r) => r.posting_id);
+    } else {
+      // title matches first (newest first), then matches elsewhere (newest first)
+      const want = f.offset + f.limit;
+      const inTitle = (await page(sql`${filters} and s.title_tsv @@ ${q}`, want, 0)).rows.map((r) => r.posting_id);
+      if (inTitle.length >= want) ids = inTitle.slice(f.offset);
+      else {
+        const rest = await page(
+          sql`${filters} and s.tsv @@ ${q} and not (s.title_tsv @@ ${q})`,
+          want - inTitle.length,
+          0,
+        );
+        ids = [...inTitle, ...rest.rows.map((r) => r.posting_id)].slice(f.offset);
+      }
+    }
+    const n = Number((await counting).rows[0]?.n ?? 0);
+    return { ids, total: Math.min(n, TOTAL_CAP), totalIsLowerBound: n > TOTAL_CAP };
   },
 
   findManyPublic(db: Executor, ids: string[]) {

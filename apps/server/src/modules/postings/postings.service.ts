@@ -618,8 +618,9 @@ export function createPostingsService(deps: {
     async search(q: SearchQuery) {
       const started = performance.now();
       const tokens = q.q ? queryTokens(q.q) : [];
-      if (q.q && tokens.length === 0) return { items: [], total: 0, page: q.page, pageSize: q.pageSize, tookMs: 0 };
-      const { rows, total } = await repo.search(db, {
+      if (q.q && tokens.length === 0)
+        return { items: [], total: 0, totalIsLowerBound: false, page: q.page, pageSize: q.pageSize, tookMs: 0 };
+      const { ids, total, totalIsLowerBound } = await repo.search(db, {
         tsquery: tokens.length ? toTsqueryLiteral(tokens) : null,
         regionPrefix: q.regionCode,
         occupationPrefix: q.occupationCode,
@@ -631,18 +632,16 @@ export function createPostingsService(deps: {
         limit: q.pageSize,
         offset: (q.page - 1) * q.pageSize,
       });
-      const full = await repo.findManyPublic(
-        db,
-        rows.map((r) => r.posting_id),
-      );
+      const full = await repo.findManyPublic(db, ids);
       const byId = new Map(full.map((r) => [r.id, r]));
-      const items = rows.flatMap((r) => {
-        const p = byId.get(r.posting_id);
-        return p ? [{ ...presentPublicPosting(p, confirmDays), score: Number(r.score) }] : [];
+      const items = ids.flatMap((id) => {
+        const p = byId.get(id);
+        return p ? [presentPublicPosting(p, confirmDays)] : [];
       });
       return {
         items,
         total,
+        totalIsLowerBound,
         page: q.page,
         pageSize: q.pageSize,
         tookMs: Math.round((performance.now() - started) * 10) / 10,

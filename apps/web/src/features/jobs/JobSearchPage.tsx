@@ -168,12 +168,12 @@ export function JobSearchPage() {
           ]}
         />
       </Space>
-      <List<PublicPosting & { score?: number }>
+      <List<PublicPosting>
         loading={!data}
         dataSource={data?.items}
         header={
           data && (
-            <Typography.Text type="secondary">{`共 ${data.total} 个岗位（用时 ${data.tookMs} 毫秒）`}</Typography.Text>
+            <Typography.Text type="secondary">{`共 ${data.total}${data.totalIsLowerBound ? "+" : ""} 个岗位（用时 ${data.tookMs} 毫秒）`}</Typography.Text>
           )
         }
         pagination={{ current: page, total: data?.total, pageSize: 20, onChange: setPage }}
