@@ -76,7 +76,7 @@ export interface SearchFilter {
 }
 
 /** Search totals are counted exactly up to this many matches. */
-export const TOTAL_CAP = 10_000;
+export const TOTAL_CAP = 1_000;
 
 /** 招聘岗位: all SQL for postings, their search rows and the moderation queue. */
 export const postingsRepository = {
@@ -174,11 +174,12 @@ export const postingsRepository = {
 
   /** Ranked search over the narrow table; returns posting ids with scores and the total. */
   /**
-   * Search over the narrow table. Relevance = postings whose *title* matches first, then those
-   * matching elsewhere, each newest first. Every query is an `ORDER BY published_at DESC LIMIT n`
-   * over a token filter, so PostgreSQL can walk the date index for a frequent term (matches are
-   * dense) and use the GIN index for a rare one — no ts_rank over every match (matching.md's plan
-   * traps). The total is exact up to TOTAL_CAP and reported as "at least" beyond it.
+   * Search over the narrow table. Relevance = postings whose *title* matches first, then the
+   * others, each newest first. Materialise the match first (matching.md): up to TOTAL_CAP + 1
+   * matches are read through the GIN index with no ORDER BY (so the planner cannot walk the date
+   * index for a rare term — the plan trap), then sorted here. Only a frequent query (more than
+   * TOTAL_CAP matches, so dense) is answered by walking the date index — title matches, then the
+   * rest — where a walk finds its page quickly. Totals are exact up to TOTAL_CAP ("1000+" beyond).
    */
   async search(db: Executor, f: SearchFilter) {
     const conditions = [sql`true`];
@@ -191,34 +192,47 @@ export const postingsRepository = {
     if (f.publishedSince) conditions.push(sql`s.published_at >= ${f.publishedSince}`);
     const filters = sql.join(conditions, sql` and `);
     const q = f.tsquery ? sql`${f.tsquery}::tsquery` : null;
-    const page = (where: ReturnType<typeof sql>, limit: number, offset: number) =>
+    const walk = (where: ReturnType<typeof sql>, limit: number) =>
       sql<{ posting_id: string }>`select s.posting_id from posting_search s where ${where}
-        order by s.published_at desc, s.posting_id limit ${limit} offset ${offset}`.execute(db);
-    const matchAll = q ? sql`${filters} and s.tsv @@ ${q}` : filters;
-    const counting = sql<{
-      n: string;
-    }>`select count(*) as n from (select 1 from posting_search s where ${matchAll} limit ${TOTAL_CAP + 1}) x`.execute(
-      db,
-    );
-    let ids: string[];
-    if (!q || f.sort === "date") {
-      ids = (await page(matchAll, f.limit, f.offset)).rows.map((r) => r.posting_id);
-    } else {
-      // title matches first (newest first), then matches elsewhere (newest first)
-      const want = f.offset + f.limit;
-      const inTitle = (await page(sql`${filters} and s.title_tsv @@ ${q}`, want, 0)).rows.map((r) => r.posting_id);
-      if (inTitle.length >= want) ids = inTitle.slice(f.offset);
-      else {
-        const rest = await page(
-          sql`${filters} and s.tsv @@ ${q} and not (s.title_tsv @@ ${q})`,
-          want - inTitle.length,
-          0,
-        );
-        ids = [...inTitle, ...rest.rows.map((r) => r.posting_id)].slice(f.offset);
-      }
+        order by s.published_at desc, s.posting_id limit ${limit}`.execute(db);
+    const want = f.offset + f.limit;
+    if (!q) {
+      const [rows, n] = await Promise.all([
+        walk(filters, want),
+        sql<{ n: string }>`select count(*) as n from (select 1 from posting_search s where ${filters} limit ${TOTAL_CAP + 1}) x`.execute(db),
+      ]);
+      const count = Number(n.rows[0]?.n ?? 0);
+      return { ids: rows.rows.map((r) => r.posting_id).slice(f.offset), total: Math.min(count, TOTAL_CAP), totalIsLowerBound: count > TOTAL_CAP };
     }
-    const n = Number((await counting).rows[0]?.n ?? 0);
-    return { ids, total: Math.min(n, TOTAL_CAP), totalIsLowerBound: n > TOTAL_CAP };
+    const matched = (
+      await sql<{ posting_id: string; published_at: Date; in_title: boolean }>`
+        with m as materialized (
+          select s.posting_id, s.published_at, s.title_tsv @@ ${q} as in_title
+          from posting_search s where ${filters} and s.tsv @@ ${q} limit ${TOTAL_CAP + 1})
+        select * from m`.execute(db)
+    ).rows;
+    if (matched.length <= TOTAL_CAP) {
+      const byDate = (a: (typeof matched)[number], b: (typeof matched)[number]) =>
+        b.published_at.getTime() - a.published_at.getTime() || (a.posting_id < b.posting_id ? -1 : a.posting_id > b.posting_id ? 1 : 0);
+      const sorted =
+        f.sort === "date"
+          ? matched.sort(byDate)
+          : matched.sort((a, b) => Number(b.in_title) - Number(a.in_title) || byDate(a, b));
+      return { ids: sorted.slice(f.offset, want).map((r) => r.posting_id), total: matched.length, totalIsLowerBound: false };
+    }
+    let ids: string[];
+    if (f.sort === "date") ids = (await walk(sql`${filters} and s.tsv @@ ${q}`, want)).rows.map((r) => r.posting_id);
+    else {
+      const inTitle = (await walk(sql`${filters} and s.title_tsv @@ ${q}`, want)).rows.map((r) => r.posting_id);
+      ids =
+        inTitle.length >= want
+          ? inTitle
+          : [
+              ...inTitle,
+              ...(await walk(sql`${filters} and s.tsv @@ ${q} and not (s.title_tsv @@ ${q})`, want - inTitle.length)).rows.map((r) => r.posting_id),
+            ];
+    }
+    return { ids: ids.slice(f.offset), total: TOTAL_CAP, totalIsLowerBound: true };
   },
 
   findManyPublic(db: Executor, ids: string[]) {
