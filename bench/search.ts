@@ -184,12 +184,15 @@ try {
   await waitFor(`${base}/api/v1/health`, 120_000);
   for (const q of set.slice(0, 100)) await fetch(base + q.path).then((r) => r.arrayBuffer());
   const lat: Record<"city" | "province", number[]> = { city: [], province: [] };
+  const slowest: Array<{ ms: number; path: string }> = [];
   let errors = 0;
   for (const q of set.slice(100)) {
     const t0 = performance.now();
     const r = await fetch(base + q.path);
     await r.arrayBuffer();
-    lat[q.scope].push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    lat[q.scope].push(ms);
+    slowest.push({ ms, path: q.path });
     if (!r.ok) errors++;
   }
 
@@ -231,6 +234,8 @@ try {
     );
   }
   console.log(`errors ${errors}`);
+  console.log("slowest queries (for the next tuning step):");
+  for (const x of slowest.sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`  ${x.ms.toFixed(0).padStart(5)} ms  ${decodeURIComponent(x.path)}`);
   console.log(
     `recall vs substring semantics on ${labelled.length} labelled queries: ${(recall * 100).toFixed(2)} % (${found.toLocaleString()} of ${truth.toLocaleString()} postings; checked in ${((performance.now() - tRecall) / 1000).toFixed(0)} s) (target ≥ 99 %: ${recall >= 0.99 ? "met" : "NOT met"})`,
   );

@@ -347,6 +347,20 @@ describe("job search", () => {
     expect(bad.json().errors[0].field).toBe("querystring.workType");
   });
 
+  it("the date walk for frequent queries returns the same pages as the materialised match", async () => {
+    const { postingsRepository } = await import("./postings.repository.ts");
+    const { queryTokens, toTsqueryLiteral } = await import("@jiuye/domain");
+    for (const [q, sort] of [["电工", "relevance"], ["焊工", "relevance"], ["负责", "date"], ["负责", "relevance"]] as const) {
+      for (const offset of [0, 1, 3]) {
+        const f = { tsquery: toTsqueryLiteral(queryTokens(q)), sort, limit: 2, offset };
+        const walked = await postingsRepository.search(t.db, { ...f, frequent: true });
+        const materialised = await postingsRepository.search(t.db, { ...f, frequent: false });
+        expect(walked.ids, `${q} ${sort} ${offset}`).toEqual(materialised.ids);
+        expect(walked.total).toBe(materialised.total);
+      }
+    }
+  });
+
   it("finds occupations by name and alias", async () => {
     const res = await t.request(null, { method: "GET", url: `/api/v1/occupations?q=${encodeURIComponent("外卖")}` });
     expect(res.json().map((o: { code: string }) => o.code)).toContain("4-02-07-08");
