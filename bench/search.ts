@@ -235,7 +235,8 @@ try {
   }
   console.log(`errors ${errors}`);
   console.log("slowest queries (for the next tuning step):");
-  for (const x of slowest.sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`  ${x.ms.toFixed(0).padStart(5)} ms  ${decodeURIComponent(x.path)}`);
+  for (const x of slowest.sort((a, b) => b.ms - a.ms).slice(0, 8))
+    console.log(`  ${x.ms.toFixed(0).padStart(5)} ms  ${decodeURIComponent(x.path)}`);
   console.log(
     `recall vs substring semantics on ${labelled.length} labelled queries: ${(recall * 100).toFixed(2)} % (${found.toLocaleString()} of ${truth.toLocaleString()} postings; checked in ${((performance.now() - tRecall) / 1000).toFixed(0)} s) (target ≥ 99 %: ${recall >= 0.99 ? "met" : "NOT met"})`,
   );

@@ -350,7 +350,12 @@ describe("job search", () => {
   it("the date walk for frequent queries returns the same pages as the materialised match", async () => {
     const { postingsRepository } = await import("./postings.repository.ts");
     const { queryTokens, toTsqueryLiteral } = await import("@jiuye/domain");
-    for (const [q, sort] of [["电工", "relevance"], ["焊工", "relevance"], ["负责", "date"], ["负责", "relevance"]] as const) {
+    for (const [q, sort] of [
+      ["电工", "relevance"],
+      ["焊工", "relevance"],
+      ["负责", "date"],
+      ["负责", "relevance"],
+    ] as const) {
       for (const offset of [0, 1, 3]) {
         const f = { tsquery: toTsqueryLiteral(queryTokens(q)), sort, limit: 2, offset };
         const walked = await postingsRepository.search(t.db, { ...f, frequent: true });

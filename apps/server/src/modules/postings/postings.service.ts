@@ -26,11 +26,6 @@ import { presentFinding, presentPosting, presentPublicPosting, presentReview } f
 import { type PostingRow, type PostingScope, postingsRepository as repo } from "./postings.repository.ts";
 
 export type PostingsService = ReturnType<typeof createPostingsService>;
-
-/** A query estimated to match more rows than this skips materialising its matches. */
-const FREQUENT_MATCHES = 5_000;
-/** Below this many published postings every query is cheap: no statistics needed. */
-const MIN_ROWS_FOR_STATISTICS = 50_000;
 type CreateBody = z.infer<typeof CreatePostingBodySchema>;
 type ScreenBody = z.infer<typeof ScreenPostingBodySchema>;
 type SearchQuery = z.infer<typeof SearchPostingsQuerySchema>;
@@ -218,28 +213,6 @@ export function createPostingsService(deps: {
       titleTokens: indexTokens(row.title),
       bodyTokens: indexTokens(body),
     });
-  }
-
-  // Planner statistics for the search table, refreshed every 10 minutes (see searchStatistics).
-  let stats: { at: number; value: Awaited<ReturnType<typeof repo.searchStatistics>> | null } = { at: 0, value: null };
-  let statsLoading: Promise<void> | null = null;
-  async function searchStatistics() {
-    if (Date.now() - stats.at > 600_000 && !statsLoading) {
-      statsLoading = repo
-        .searchStatistics(db)
-        .then((value) => {
-          stats = { at: Date.now(), value: value.total >= MIN_ROWS_FOR_STATISTICS ? value : null };
-        })
-        .catch(() => {
-          stats = { at: Date.now(), value: null };
-        })
-        .finally(() => {
-          statsLoading = null;
-        });
-      // the first search waits for them; later refreshes happen in the background
-      if (stats.at === 0) await statsLoading;
-    }
-    return stats.value;
   }
 
   async function loadOrThrow(ex: Executor, scope: PostingScope, id: string) {
@@ -647,16 +620,7 @@ export function createPostingsService(deps: {
       const tokens = q.q ? queryTokens(q.q) : [];
       if (q.q && tokens.length === 0)
         return { items: [], total: 0, totalIsLowerBound: false, page: q.page, pageSize: q.pageSize, tookMs: 0 };
-      const stats = await searchStatistics();
-      let frequent = false;
-      if (stats && tokens.length) {
-        // the AND of tokens matches at most the rarest one; tokens not among the common ones are rare
-        const rarest = Math.min(...tokens.map((t) => stats.freq.get(t) ?? 0));
-        const rows = q.regionCode ? (stats.byRegion.get(q.regionCode.slice(0, 6)) ?? stats.byRegion.get(q.regionCode.slice(0, 4)) ?? 0) : stats.total;
-        frequent = rarest * rows > FREQUENT_MATCHES;
-      }
       const { ids, total, totalIsLowerBound } = await repo.search(db, {
-        frequent,
         tsquery: tokens.length ? toTsqueryLiteral(tokens) : null,
         regionPrefix: q.regionCode,
         occupationPrefix: q.occupationCode,
