@@ -277,7 +277,8 @@ export async function seedJobMarket(
           region_code: p.residence_region_code,
           occupations: [...new Set([occ.code, second.code])],
           skills: [...occ.skills, ...second.skills].filter(() => rnd.next() < 0.6),
-          regions: rnd.next() < 0.5 ? [opts.cityCode] : [p.residence_region_code.slice(0, 6)],
+          // the seeker's own city or county (at province scale, too: not the whole province)
+          regions: rnd.next() < 0.5 ? [p.residence_region_code.slice(0, 4)] : [p.residence_region_code.slice(0, 6)],
           salary_expectation_fen: Math.round((lo + rnd.next() * (hi - lo) * 0.5) / 100) * 10_000,
           work_types: rnd.next() < 0.8 ? ["full_time"] : ["full_time", "part_time", "flexible"],
           employer_visible: rnd.next() < 0.6,
