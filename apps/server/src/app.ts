@@ -128,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const employers = createEmployersService({ db, audit, cipher, clock });
   const households = createHouseholdsService({ db, audit, clock });
   const postings = createPostingsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
-  const occupations = createOccupationsService({ db });
+  const occupations = createOccupationsService({ db, audit });
   const market = createMarketService({ db, clock });
   const fairs = createJobFairsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
   // Loaded by the server after it starts listening (server.ts); until then recommendations use SQL.

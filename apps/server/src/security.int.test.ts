@@ -66,6 +66,7 @@ const MATRIX: Record<string, Allowed> = {
   "POST /api/v1/imports/{id}/commit": ["case_worker"],
   "GET /api/v1/imports/{id}/report": ["case_worker"],
   "GET /api/v1/occupations": "public",
+  "POST /api/v1/occupations/import": ["admin"],
   "GET /api/v1/minimum-wages": "public",
   "POST /api/v1/minimum-wages": ["admin"],
   "GET /api/v1/jobs/search": "public",

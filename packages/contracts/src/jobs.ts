@@ -549,3 +549,24 @@ export const UpdateJobFairApplicationBodySchema = z.strictObject({
 export type JobFair = z.infer<typeof JobFairSchema>;
 export type JobFairDetail = z.infer<typeof JobFairDetailSchema>;
 export type JobFairApplication = z.infer<typeof JobFairApplicationSchema>;
+
+export const ImportOccupationsBodySchema = z.strictObject({
+  version: z.string().regex(/^\d{4}$/, { message: "版本应为年份，如 2022" }),
+  rows: z
+    .array(
+      z.strictObject({
+        code: z
+          .string()
+          .regex(/^[1-8](-\d{2}(-\d{2}(-\d{2})?)?)?$/, {
+            message: "职业代码格式应为 大类-中类-小类-细类，如 6-31-01-03",
+          }),
+        name: z.string().trim().min(1, { message: "请填写职业名称" }).max(100),
+        aliases: z.array(z.string().trim().min(1).max(50)).max(30).default([]),
+        skills: z.array(z.string().trim().min(1).max(30)).max(50).default([]),
+        verified: z.boolean().default(true),
+      }),
+    )
+    .min(1, { message: "至少导入一条职业" })
+    .max(5000, { message: "一次最多导入5000条" }),
+});
+export const ImportOccupationsResultSchema = z.object({ inserted: z.number().int(), updated: z.number().int() });

@@ -366,6 +366,62 @@ describe("job search", () => {
     }
   });
 
+  it("an administrator extends the occupation catalogue by import; parents must exist; re-import updates", async () => {
+    const admin = await t.signIn("admin");
+    const before = (await sql<{ n: number }>`select count(*)::int as n from occupations`.execute(t.db)).rows[0]!.n;
+    const orphan = await t.request(admin, {
+      method: "POST",
+      url: "/api/v1/occupations/import",
+      payload: {
+        version: "2022",
+        rows: [
+          { code: "6-31-01-98", name: "配电房值守员", aliases: ["配电值守"] },
+          { code: "6-77-01-01", name: "无上级职业" },
+        ],
+      },
+    });
+    expect(orphan.statusCode).toBe(400);
+    expect(orphan.json().errors).toEqual([
+      expect.objectContaining({ field: "rows.1.code", code: "OCCUPATION_PARENT_MISSING" }),
+    ]);
+    expect((await sql<{ n: number }>`select count(*)::int as n from occupations`.execute(t.db)).rows[0]!.n).toBe(
+      before,
+    );
+    const rows = [
+      { code: "6-31-09", name: "配电运维人员" },
+      { code: "6-31-09-01", name: "配电房值守员", aliases: ["配电值守"], skills: ["低压电工证"] },
+    ];
+    const ok = await t.request(admin, {
+      method: "POST",
+      url: "/api/v1/occupations/import",
+      payload: { version: "2022", rows },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ inserted: 2, updated: 0 });
+    const again = await t.request(admin, {
+      method: "POST",
+      url: "/api/v1/occupations/import",
+      payload: { version: "2022", rows },
+    });
+    expect(again.json()).toEqual({ inserted: 0, updated: 2 });
+    const found = await t.request(null, {
+      method: "GET",
+      url: `/api/v1/occupations?q=${encodeURIComponent("配电值守")}`,
+    });
+    expect(found.json()).toEqual([
+      expect.objectContaining({ code: "6-31-09-01", level: 4, parentCode: "6-31-09", verified: true }),
+    ]);
+    expect(
+      (
+        await t.request(employer, {
+          method: "POST",
+          url: "/api/v1/occupations/import",
+          payload: { version: "2022", rows },
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+
   it("finds occupations by name and alias", async () => {
     const res = await t.request(null, { method: "GET", url: `/api/v1/occupations?q=${encodeURIComponent("外卖")}` });
     expect(res.json().map((o: { code: string }) => o.code)).toContain("4-02-07-08");

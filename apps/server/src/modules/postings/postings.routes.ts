@@ -3,6 +3,8 @@ import {
   CreatePostingBodySchema,
   DecideReviewBodySchema,
   IdParamsSchema,
+  ImportOccupationsBodySchema,
+  ImportOccupationsResultSchema,
   ListOccupationsQuerySchema,
   ListPostingsQuerySchema,
   ListReviewsQuerySchema,
@@ -48,6 +50,19 @@ export function postingsRoutes(deps: {
         config: { access: "public" },
       },
       async (req) => occupations.list(req.query),
+    );
+    app.post(
+      "/occupations/import",
+      {
+        schema: {
+          tags,
+          summary: "导入或更新职业分类（管理员；上级职业须已存在或同批导入）",
+          body: ImportOccupationsBodySchema,
+          response: { 200: ImportOccupationsResultSchema },
+        },
+        config: { access: ["admin"] },
+      },
+      async (req) => occupations.import(req.body, contextOf(req)),
     );
     app.get(
       "/minimum-wages",
