@@ -555,11 +555,9 @@ export const ImportOccupationsBodySchema = z.strictObject({
   rows: z
     .array(
       z.strictObject({
-        code: z
-          .string()
-          .regex(/^[1-8](-\d{2}(-\d{2}(-\d{2})?)?)?$/, {
-            message: "职业代码格式应为 大类-中类-小类-细类，如 6-31-01-03",
-          }),
+        code: z.string().regex(/^[1-8](-\d{2}(-\d{2}(-\d{2})?)?)?$/, {
+          message: "职业代码格式应为 大类-中类-小类-细类，如 6-31-01-03",
+        }),
         name: z.string().trim().min(1, { message: "请填写职业名称" }).max(100),
         aliases: z.array(z.string().trim().min(1).max(50)).max(30).default([]),
         skills: z.array(z.string().trim().min(1).max(30)).max(50).default([]),
