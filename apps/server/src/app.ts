@@ -138,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       matchIndex.refreshPosting(id).catch((e) => app.log.error({ err: String(e) }, "match index refresh failed"));
   });
   const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays, matchIndex });
-  const referrals = createReferralsService({ db, audit, clock, ledger, seekers });
+  const referrals = createReferralsService({ db, audit, clock, ledger });
   const external = createExternalService({ db, audit, cipher, clock });
   const imports = createImportsService({
     db,

@@ -1,14 +1,7 @@
-import type { Database } from "@jiuye/db";
-import {
-  EDUCATION_RANK,
-  indexTokens,
-  MINIMUM_WAGE_STANDARDS,
-  minimumWageFor,
-  type OccupationNode,
-  occupationCatalogue,
-  toTsvectorLiteral,
-} from "@jiuye/domain";
-import { type Kysely, sql } from "kysely";
+import type { Database, PostingsTable } from "@jiuye/db";
+import { MINIMUM_WAGE_STANDARDS, minimumWageFor, type OccupationNode, occupationCatalogue } from "@jiuye/domain";
+import type { Insertable, InsertObject, Kysely } from "kysely";
+import { searchRowOf } from "../modules/postings/search-row.ts";
 import { createRandom } from "./factories.ts";
 
 const DUTIES = [
@@ -133,8 +126,8 @@ export async function seedJobMarket(
 
   for (let start = 0; start < opts.postings; start += BATCH) {
     const n = Math.min(BATCH, opts.postings - start);
-    const rows: Array<Record<string, unknown>> = [];
-    const search: Array<Record<string, unknown>> = [];
+    const rows: Array<Insertable<PostingsTable>> = [];
+    const search: Array<InsertObject<Database, "posting_search">> = [];
     for (let i = 0; i < n; i++) {
       // the demo seeker's own occupations come first, so the demo has something to recommend
       const featured = opts.demoSeeker?.occupations ?? [];
@@ -163,7 +156,7 @@ export async function seedJobMarket(
       const publishedAt = new Date(
         now.getTime() - Math.floor(rnd.next() * 28) * 86_400_000 - Math.floor(rnd.next() * 86_400_000),
       );
-      rows.push({
+      const posting = {
         id,
         province_code: region.slice(0, 2),
         employer_id: rnd.pick(employers),
@@ -171,6 +164,7 @@ export async function seedJobMarket(
         title,
         occupation_code: occ.code,
         description,
+        requirements: null,
         benefits,
         skills,
         headcount: 1 + Math.floor(rnd.next() * 5),
@@ -189,30 +183,14 @@ export async function seedJobMarket(
         created_by: creator.id,
         created_at: publishedAt,
         updated_at: publishedAt,
-      });
-      search.push({
-        posting_id: id,
-        province_code: region.slice(0, 2),
-        region_code: region,
-        occupation_code: occ.code,
-        published_at: publishedAt,
-        salary_min_monthly_fen: hourly ? Math.max(2500, Math.round(min / 174) * 100) * 174 : min * 100,
-        salary_max_monthly_fen: hourly ? (Math.max(2500, Math.round(max / 174) * 100) + 500) * 174 : max * 100,
-        education_rank: education ? (EDUCATION_RANK[education] ?? 0) : 0,
-        work_type: workType,
-        title_tsv: sql`${toTsvectorLiteral(indexTokens(title))}::tsvector`,
-        tsv: sql`${toTsvectorLiteral(indexTokens(title), indexTokens([description, benefits, skills.join(" "), occ.name, occ.aliases.join(" ")].join("\n")))}::tsvector`,
-      });
+      };
+      rows.push(posting);
+      // the same search row publication writes (search-row.ts)
+      search.push(searchRowOf(posting, occ, publishedAt));
     }
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto("postings")
-        .values(rows as never)
-        .execute();
-      await trx
-        .insertInto("posting_search")
-        .values(search as never)
-        .execute();
+      await trx.insertInto("postings").values(rows).execute();
+      await trx.insertInto("posting_search").values(search).execute();
     });
     result.postings += n;
     opts.onProgress?.("招聘岗位", result.postings, opts.postings);

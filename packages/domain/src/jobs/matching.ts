@@ -126,7 +126,8 @@ export function educationPoints(requiredRank: number, hasRank: number | null): n
   return hasRank >= requiredRank ? 5 : 0;
 }
 
-export function availabilityPoints(availableFrom: string | null, asOf: string): number {
+/** Dates as YYYY-MM-DD strings or as day numbers — anything that orders like dates. */
+export function availabilityPoints<T extends string | number>(availableFrom: T | null, asOf: T): number {
   return availableFrom == null || availableFrom <= asOf ? 5 : 2;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findUnmaskedIdentifiers, isMobilePhone, maskIdNumber, maskPhone, maskText } from "./mask.ts";
+import { findUnmaskedIdentifiers, isMobilePhone, maskIdNumber, maskPersonName, maskPhone, maskText } from "./mask.ts";
 
 describe("masking", () => {
   it("keeps the first 3 and last 4 characters", () => {
@@ -35,4 +35,13 @@ describe("masking", () => {
     ["12812345678", false],
     ["1381234567", false],
   ])("isMobilePhone(%s) = %s", (v, ok) => expect(isMobilePhone(v)).toBe(ok));
+});
+
+describe("maskPersonName", () => {
+  it("keeps the surname and hides the rest, one * per character (at least one)", () => {
+    expect(maskPersonName("张伟")).toBe("张*");
+    expect(maskPersonName("欧阳娜娜")).toBe("欧***");
+    expect(maskPersonName("李")).toBe("李*");
+    expect(maskPersonName("")).toBe("");
+  });
 });

@@ -56,3 +56,9 @@ export function maskText(text: string): string {
 export function isMobilePhone(value: string): boolean {
   return /^1[3-9]\d{9}$/.test(value);
 }
+
+/** A person's name as an employer may see it: the surname (first character) and one * per other character. */
+export function maskPersonName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length === 0 ? "" : `${chars[0]}${"*".repeat(Math.max(1, chars.length - 1))}`;
+}

@@ -1,115 +1,33 @@
 import type { CreateJobFairBodySchema } from "@jiuye/contracts";
 import type { Database } from "@jiuye/db";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { z } from "zod";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
 import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
-import { isUniqueViolation, prefixPattern } from "../../lib/scope.ts";
+import { isUniqueViolation } from "../../lib/scope.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { presentPublicPosting } from "../postings/postings.presenter.ts";
 import { postingsRepository } from "../postings/postings.repository.ts";
 import { postingScopeOf } from "../postings/postings.service.ts";
+import { regionsRepository } from "../regions/regions.repository.ts";
+import { type FairResults, jobFairsRepository } from "./job-fairs.repository.ts";
 
 export type JobFairsService = ReturnType<typeof createJobFairsService>;
 
-/** 专场招聘会: all SQL for fairs, their postings, registrations and applications. */
-export const jobFairsRepository = {
-  async list(db: Executor, f: { regionPrefix?: string; status?: string; publicOnly: boolean }) {
-    let q = db
-      .selectFrom("job_fairs")
-      .leftJoin("regions", "regions.code", "job_fairs.region_code")
-      .selectAll("job_fairs")
-      .select("regions.name as region_name");
-    if (f.regionPrefix) q = q.where("job_fairs.region_code", "like", prefixPattern(f.regionPrefix));
-    if (f.status) q = q.where("job_fairs.status", "=", f.status);
-    if (f.publicOnly) q = q.where("job_fairs.status", "in", ["published", "closed"]);
-    return q.orderBy("job_fairs.starts_at", "desc").limit(200).execute();
-  },
-  find(db: Executor, id: string, lock = false) {
-    let q = db
-      .selectFrom("job_fairs")
-      .leftJoin("regions", "regions.code", "job_fairs.region_code")
-      .selectAll("job_fairs")
-      .select("regions.name as region_name")
-      .where("job_fairs.id", "=", id);
-    if (lock) q = q.forUpdate("job_fairs");
-    return q.executeTakeFirst();
-  },
-  async results(db: Executor, fairIds: string[]) {
-    if (fairIds.length === 0) return new Map<string, Results>();
-    const r = await sql<{
-      fair_id: string;
-      employers: number;
-      postings: number;
-      vacancies: number;
-      registrations: number;
-      applications: number;
-      hires: number;
-    }>`
-      select f.id as fair_id,
-        (select count(distinct employer_id)::int from job_fair_postings p where p.fair_id = f.id) as employers,
-        (select count(*)::int from job_fair_postings p where p.fair_id = f.id) as postings,
-        (select coalesce(sum(po.headcount), 0)::int from job_fair_postings p join postings po on po.id = p.posting_id where p.fair_id = f.id) as vacancies,
-        (select count(*)::int from job_fair_registrations r where r.fair_id = f.id) as registrations,
-        (select count(*)::int from job_fair_applications a where a.fair_id = f.id) as applications,
-        (select count(*)::int from job_fair_applications a where a.fair_id = f.id and a.status = 'hired') as hires
-      from job_fairs f where f.id in (${sql.join(fairIds)})`.execute(db);
-    return new Map(
-      r.rows.map((x) => [
-        x.fair_id,
-        {
-          employers: x.employers,
-          postings: x.postings,
-          vacancies: x.vacancies,
-          registrations: x.registrations,
-          applications: x.applications,
-          hires: x.hires,
-        },
-      ]),
-    );
-  },
-  postingIds(db: Executor, fairId: string) {
-    return db
-      .selectFrom("job_fair_postings")
-      .select("posting_id")
-      .where("fair_id", "=", fairId)
-      .orderBy("joined_at")
-      .execute();
-  },
-  applications(db: Executor, fairId: string) {
-    return db
-      .selectFrom("job_fair_applications as a")
-      .innerJoin("persons", "persons.id", "a.person_id")
-      .innerJoin("postings", "postings.id", "a.posting_id")
-      .innerJoin("employers", "employers.id", "postings.employer_id")
-      .select([
-        "a.id",
-        "persons.name as person_name",
-        "a.posting_id",
-        "postings.title as posting_title",
-        "employers.name as employer_name",
-        "a.status",
-        "a.created_at",
-      ])
-      .where("a.fair_id", "=", fairId)
-      .orderBy("a.created_at")
-      .execute();
-  },
-};
-
-interface Results {
-  employers: number;
-  postings: number;
-  vacancies: number;
-  registrations: number;
-  applications: number;
-  hires: number;
-}
-
 type FairRow = NonNullable<Awaited<ReturnType<typeof jobFairsRepository.find>>>;
 
-function present(r: FairRow, results: Results | undefined) {
+/** A second registration, application or participation is refused, not written twice (unique keys). */
+async function once(write: Promise<unknown>) {
+  try {
+    await write;
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("FAIR_DUPLICATE");
+    throw e;
+  }
+}
+
+function present(r: FairRow, results: FairResults | undefined) {
   return {
     id: r.id,
     title: r.title,
@@ -183,33 +101,29 @@ export function createJobFairsService(deps: {
         throw new AppError("REGION_OUT_OF_SCOPE", {
           errors: [{ field: "regionCode", code: "REGION_OUT_OF_SCOPE", message: "举办地不在您的管辖范围内" }],
         });
-      const [known] = await db.selectFrom("regions").select("code").where("code", "=", b.regionCode).execute();
+      const [known] = await regionsRepository.byCodes(db, [b.regionCode]);
       if (!known)
         throw new AppError("REGION_UNKNOWN", {
           errors: [{ field: "regionCode", code: "REGION_UNKNOWN", message: "举办地区划代码不存在" }],
         });
       const now = clock();
       const id = await db.transaction().execute(async (trx) => {
-        const { id } = await trx
-          .insertInto("job_fairs")
-          .values({
-            province_code: b.regionCode.slice(0, 2),
-            region_code: b.regionCode,
-            title: b.title,
-            theme: b.theme,
-            theme_detail: b.themeDetail ?? null,
-            mode: b.mode,
-            venue: b.venue ?? null,
-            starts_at: b.startsAt,
-            ends_at: b.endsAt,
-            description: b.description ?? null,
-            status: "draft",
-            created_by: actor.userId,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
+        const { id } = await jobFairsRepository.insert(trx, {
+          province_code: b.regionCode.slice(0, 2),
+          region_code: b.regionCode,
+          title: b.title,
+          theme: b.theme,
+          theme_detail: b.themeDetail ?? null,
+          mode: b.mode,
+          venue: b.venue ?? null,
+          starts_at: b.startsAt,
+          ends_at: b.endsAt,
+          description: b.description ?? null,
+          status: "draft",
+          created_by: actor.userId,
+          created_at: now,
+          updated_at: now,
+        });
         await audit.record(trx, ctx, { action: "job_fair.create", subjectType: "job_fair", subjectId: id, fields: [] });
         return id;
       });
@@ -221,7 +135,7 @@ export function createJobFairsService(deps: {
         const f = await inScope(trx, actor, id, true);
         const allowed = status === "published" ? f.status === "draft" : f.status === "published";
         if (!allowed) throw new AppError("FAIR_STATE");
-        await trx.updateTable("job_fairs").set({ status, updated_at: clock() }).where("id", "=", id).execute();
+        await jobFairsRepository.setStatus(trx, id, status, clock());
         await audit.record(trx, ctx, {
           action: `job_fair.${status === "published" ? "publish" : "close"}`,
           subjectType: "job_fair",
@@ -258,15 +172,14 @@ export function createJobFairsService(deps: {
         throw new AppError("POSTING_STATE", { detail: "只有已发布的岗位可以参加招聘会" });
       await db.transaction().execute(async (trx) => {
         await open(trx, id, true);
-        try {
-          await trx
-            .insertInto("job_fair_postings")
-            .values({ fair_id: id, posting_id: postingId, employer_id: posting.employer_id, joined_at: clock() })
-            .execute();
-        } catch (e) {
-          if (isUniqueViolation(e)) throw new AppError("FAIR_DUPLICATE");
-          throw e;
-        }
+        await once(
+          jobFairsRepository.addPosting(trx, {
+            fair_id: id,
+            posting_id: postingId,
+            employer_id: posting.employer_id,
+            joined_at: clock(),
+          }),
+        );
         await audit.record(trx, ctx, {
           action: "job_fair.join",
           subjectType: "job_fair",
@@ -284,15 +197,9 @@ export function createJobFairsService(deps: {
       const personId = actor.personId;
       await db.transaction().execute(async (trx) => {
         await open(trx, id);
-        try {
-          await trx
-            .insertInto("job_fair_registrations")
-            .values({ fair_id: id, person_id: personId, registered_at: clock() })
-            .execute();
-        } catch (e) {
-          if (isUniqueViolation(e)) throw new AppError("FAIR_DUPLICATE");
-          throw e;
-        }
+        await once(
+          jobFairsRepository.addRegistration(trx, { fair_id: id, person_id: personId, registered_at: clock() }),
+        );
         await audit.record(trx, ctx, {
           action: "job_fair.register",
           subjectType: "person",
@@ -311,34 +218,22 @@ export function createJobFairsService(deps: {
       const personId = actor.personId;
       await db.transaction().execute(async (trx) => {
         await open(trx, id);
-        const inFair = await trx
-          .selectFrom("job_fair_postings")
-          .select("posting_id")
-          .where("fair_id", "=", id)
-          .where("posting_id", "=", postingId)
-          .executeTakeFirst();
-        if (!inFair) throw new AppError("NOT_FOUND");
-        await trx
-          .insertInto("job_fair_registrations")
-          .values({ fair_id: id, person_id: personId, registered_at: clock() })
-          .onConflict((oc) => oc.columns(["fair_id", "person_id"]).doNothing())
-          .execute();
-        try {
-          await trx
-            .insertInto("job_fair_applications")
-            .values({
-              fair_id: id,
-              person_id: personId,
-              posting_id: postingId,
-              status: "applied",
-              created_at: clock(),
-              updated_at: clock(),
-            })
-            .execute();
-        } catch (e) {
-          if (isUniqueViolation(e)) throw new AppError("FAIR_DUPLICATE");
-          throw e;
-        }
+        if (!(await jobFairsRepository.hasPosting(trx, id, postingId))) throw new AppError("NOT_FOUND");
+        await jobFairsRepository.addRegistration(
+          trx,
+          { fair_id: id, person_id: personId, registered_at: clock() },
+          true,
+        );
+        await once(
+          jobFairsRepository.addApplication(trx, {
+            fair_id: id,
+            person_id: personId,
+            posting_id: postingId,
+            status: "applied",
+            created_at: clock(),
+            updated_at: clock(),
+          }),
+        );
         await audit.record(trx, ctx, {
           action: "job_fair.apply",
           subjectType: "person",
@@ -373,13 +268,8 @@ export function createJobFairsService(deps: {
     ) {
       await db.transaction().execute(async (trx) => {
         await inScope(trx, actor, fairId);
-        const res = await trx
-          .updateTable("job_fair_applications")
-          .set({ status, updated_at: clock() })
-          .where("id", "=", applicationId)
-          .where("fair_id", "=", fairId)
-          .executeTakeFirst();
-        if (Number(res.numUpdatedRows) === 0) throw new AppError("NOT_FOUND");
+        if ((await jobFairsRepository.setApplicationStatus(trx, fairId, applicationId, status, clock())) === 0)
+          throw new AppError("NOT_FOUND");
         await audit.record(trx, ctx, {
           action: "job_fair.application_result",
           subjectType: "job_fair",

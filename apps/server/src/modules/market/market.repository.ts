@@ -74,19 +74,4 @@ export const marketRepository = {
       group by 1 order by 1`.execute(db);
     return r.rows.map((x) => ({ key: x.key, postings: Number(x.n), percentiles: (x.p ?? []).map(Number) }));
   },
-
-  regionNames(db: Executor, codes: string[]) {
-    if (codes.length === 0) return Promise.resolve([]);
-    return db.selectFrom("regions").select(["code", "name"]).where("code", "in", codes).execute();
-  },
-
-  occupationNames(db: Executor, codes: string[]) {
-    if (codes.length === 0) return Promise.resolve([]);
-    return db
-      .selectFrom("occupations")
-      .select(["code", "name"])
-      .where("version", "=", "2022")
-      .where("code", "in", codes)
-      .execute();
-  },
 };

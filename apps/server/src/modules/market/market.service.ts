@@ -14,6 +14,8 @@ import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
 import type { Clock } from "../../lib/executor.ts";
 import { streamingSheet } from "../../lib/spreadsheet.ts";
+import { occupationsRepository } from "../postings/occupations.repository.ts";
+import { regionsRepository } from "../regions/regions.repository.ts";
 import { marketRepository as repo } from "./market.repository.ts";
 
 export type MarketService = ReturnType<typeof createMarketService>;
@@ -42,7 +44,8 @@ export function createMarketService(deps: { db: Kysely<Database>; clock: Clock }
   }
 
   async function names(kind: "region" | "occupation", codes: string[]) {
-    const rows = kind === "region" ? await repo.regionNames(db, codes) : await repo.occupationNames(db, codes);
+    const rows =
+      kind === "region" ? await regionsRepository.byCodes(db, codes) : await occupationsRepository.namesOf(db, codes);
     return new Map(rows.map((r) => [r.code, r.name]));
   }
 

@@ -1,40 +1,11 @@
 import type { Database } from "@jiuye/db";
-import { OCCUPATION_CATALOGUE_VERSION } from "@jiuye/domain";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
-import type { Executor, RequestContext } from "../../lib/executor.ts";
+import type { RequestContext } from "../../lib/executor.ts";
 import type { AuditService } from "../audit/audit.service.ts";
+import { occupationsRepository as repo } from "./occupations.repository.ts";
 
 export type OccupationsService = ReturnType<typeof createOccupationsService>;
-
-/** 职业分类大典: search by name or alias (Chinese), browse by parent. */
-export const occupationsRepository = {
-  list(db: Executor, f: { q?: string; level?: number; parentCode?: string; limit: number }) {
-    let q = db.selectFrom("occupations").selectAll().where("version", "=", OCCUPATION_CATALOGUE_VERSION);
-    if (f.level) q = q.where("level", "=", f.level);
-    if (f.parentCode) q = q.where("parent_code", "=", f.parentCode);
-    if (f.q) {
-      const like = `%${f.q.replace(/[%_\\]/g, "\\$&")}%`;
-      q = q.where((eb) =>
-        eb.or([
-          eb("name", "like", like),
-          eb("code", "like", `${f.q}%`),
-          sql<boolean>`array_to_string(aliases, '|') like ${like}`,
-        ]),
-      );
-    }
-    return q.orderBy("code").limit(f.limit).execute();
-  },
-  namesOf(db: Executor, codes: string[]) {
-    if (codes.length === 0) return Promise.resolve([]);
-    return db
-      .selectFrom("occupations")
-      .select(["code", "name"])
-      .where("version", "=", OCCUPATION_CATALOGUE_VERSION)
-      .where("code", "in", codes)
-      .execute();
-  },
-};
 
 /** The parent of an occupation code: 6-31-01-03 → 6-31-01 → 6-31 → 6. */
 function parentOf(code: string): string | null {
@@ -57,11 +28,7 @@ export function createOccupationsService(deps: { db: Kysely<Database>; audit: Au
       ctx: RequestContext,
     ) {
       const codes = new Set(body.rows.map((r) => r.code));
-      const existing = new Set(
-        (await db.selectFrom("occupations").select("code").where("version", "=", body.version).execute()).map(
-          (r) => r.code,
-        ),
-      );
+      const existing = new Set(await repo.codesOf(db, body.version));
       const errors = body.rows.flatMap((r, i) => {
         const parent = parentOf(r.code);
         return parent && !codes.has(parent) && !existing.has(parent)
@@ -77,24 +44,16 @@ export function createOccupationsService(deps: { db: Kysely<Database>; audit: Au
       if (errors.length) throw new AppError("VALIDATION_FAILED", { errors: errors.slice(0, 50) });
       return db.transaction().execute(async (trx) => {
         for (const r of [...body.rows].sort((a, b) => a.code.length - b.code.length)) {
-          await trx
-            .insertInto("occupations")
-            .values({
-              version: body.version,
-              code: r.code,
-              name: r.name,
-              level: r.code.split("-").length,
-              parent_code: parentOf(r.code),
-              aliases: r.aliases,
-              skills: r.skills,
-              verified: r.verified,
-            })
-            .onConflict((oc) =>
-              oc
-                .columns(["version", "code"])
-                .doUpdateSet({ name: r.name, aliases: r.aliases, skills: r.skills, verified: r.verified }),
-            )
-            .execute();
+          await repo.upsert(trx, {
+            version: body.version,
+            code: r.code,
+            name: r.name,
+            level: r.code.split("-").length,
+            parent_code: parentOf(r.code),
+            aliases: r.aliases,
+            skills: r.skills,
+            verified: r.verified,
+          });
         }
         const inserted = body.rows.filter((r) => !existing.has(r.code)).length;
         await audit.record(trx, ctx, {
@@ -108,7 +67,7 @@ export function createOccupationsService(deps: { db: Kysely<Database>; audit: Au
     },
 
     async list(f: { q?: string; level?: number; parentCode?: string; limit: number }) {
-      const rows = await occupationsRepository.list(db, f);
+      const rows = await repo.list(db, f);
       return rows.map((r) => ({
         code: r.code,
         name: r.name,

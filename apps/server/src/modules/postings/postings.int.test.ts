@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRandom, insertEmployers, syntheticEmployer } from "../../seed/factories.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
 
 let t: TestApp;
@@ -223,18 +224,27 @@ describe("posting screening and publication", () => {
     expect((await t.request(xuanwu, { method: "GET", url: `/api/v1/postings/${p.id}` })).statusCode).toBe(200);
     const list = (await t.request(otherEmployer, { method: "GET", url: "/api/v1/postings" })).json();
     expect(list.items.map((i: { id: string }) => i.id)).not.toContain(p.id);
-    // a case worker cannot place a posting outside their region
+    // a case worker cannot place a posting outside their region, even for an employer of their own
+    const [qinhuaiEmployer] = await insertEmployers(
+      t.db,
+      [syntheticEmployer(createRandom(104), "320104001")],
+      "2026-10-31",
+    );
     const out = await t.request(qinhuai, {
       method: "POST",
       url: "/api/v1/postings",
-      payload: posting({
-        employerId:
-          (await t.db.selectFrom("employers").select("id").where("region_code", "like", "320104%").executeTakeFirst())
-            ?.id ?? "00000000-0000-4000-8000-000000000000",
-        regionCode: "320102003",
-      }),
+      payload: posting({ employerId: qinhuaiEmployer, regionCode: "320102003" }),
     });
     expect([404, 422]).toContain(out.statusCode);
+    expect(out.json()).toMatchObject({ code: "REGION_OUT_OF_SCOPE", errors: [{ field: "regionCode" }] });
+    // nor for an employer outside their region
+    const employerId = (await t.request(xuanwu, { method: "GET", url: `/api/v1/postings/${p.id}` })).json().employerId;
+    const foreign = await t.request(qinhuai, {
+      method: "POST",
+      url: "/api/v1/postings",
+      payload: posting({ employerId, regionCode: "320104001" }),
+    });
+    expect(foreign.statusCode).toBe(404);
   });
 
   it("refuses bad input with the field named and writes nothing", async () => {

@@ -1,6 +1,6 @@
 import type { Database, PostingsTable } from "@jiuye/db";
-import { toTsvectorLiteral } from "@jiuye/domain";
-import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
+import { OCCUPATION_CATALOGUE_VERSION } from "@jiuye/domain";
+import { type ExpressionBuilder, type Insertable, type InsertObject, sql, type Updateable } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { prefixPattern } from "../../lib/scope.ts";
 
@@ -56,7 +56,9 @@ function joined(db: Executor) {
     .innerJoin("employers", "employers.id", "postings.employer_id")
     .leftJoin("regions", "regions.code", "postings.region_code")
     .leftJoin("occupations", (j) =>
-      j.onRef("occupations.code", "=", "postings.occupation_code").on("occupations.version", "=", "2022"),
+      j
+        .onRef("occupations.code", "=", "postings.occupation_code")
+        .on("occupations.version", "=", OCCUPATION_CATALOGUE_VERSION),
     );
 }
 
@@ -98,6 +100,11 @@ export const postingsRepository = {
       .where("postings.id", "=", id)
       .where("postings.status", "=", "published")
       .executeTakeFirst();
+  },
+
+  /** The stored row, unjoined (screening and publication read what was just written). */
+  raw(db: Executor, id: string) {
+    return db.selectFrom("postings").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   },
 
   lockForUpdate(db: Executor, scope: PostingScope, id: string) {
@@ -144,41 +151,32 @@ export const postingsRepository = {
   },
 
   /** Writes (or replaces) the narrow search row of a published posting, in the caller's transaction. */
-  async upsertSearchRow(
-    db: Executor,
-    row: {
-      postingId: string;
-      provinceCode: string;
-      regionCode: string;
-      occupationCode: string;
-      publishedAt: Date;
-      salaryMinMonthlyFen: number;
-      salaryMaxMonthlyFen: number;
-      educationRank: number;
-      workType: string;
-      titleTokens: string[];
-      bodyTokens: string[];
-    },
-  ) {
-    await sql`
-      insert into posting_search (posting_id, province_code, region_code, occupation_code, published_at,
-        salary_min_monthly_fen, salary_max_monthly_fen, education_rank, work_type, title_tsv, tsv)
-      values (${row.postingId}, ${row.provinceCode}, ${row.regionCode}, ${row.occupationCode}, ${row.publishedAt},
-        ${row.salaryMinMonthlyFen}, ${row.salaryMaxMonthlyFen}, ${row.educationRank}, ${row.workType},
-        ${toTsvectorLiteral(row.titleTokens)}::tsvector, ${toTsvectorLiteral(row.titleTokens, row.bodyTokens)}::tsvector)
-      on conflict (posting_id) do update set
-        region_code = excluded.region_code, occupation_code = excluded.occupation_code,
-        published_at = excluded.published_at, salary_min_monthly_fen = excluded.salary_min_monthly_fen,
-        salary_max_monthly_fen = excluded.salary_max_monthly_fen, education_rank = excluded.education_rank,
-        work_type = excluded.work_type, title_tsv = excluded.title_tsv, tsv = excluded.tsv
-    `.execute(db);
+  /** Writes (or replaces) the narrow search row of a published posting (see search-row.ts). */
+  upsertSearchRow(db: Executor, row: InsertObject<Database, "posting_search">) {
+    return db
+      .insertInto("posting_search")
+      .values(row)
+      .onConflict((oc) =>
+        oc.column("posting_id").doUpdateSet((eb) => ({
+          province_code: eb.ref("excluded.province_code"),
+          region_code: eb.ref("excluded.region_code"),
+          occupation_code: eb.ref("excluded.occupation_code"),
+          published_at: eb.ref("excluded.published_at"),
+          salary_min_monthly_fen: eb.ref("excluded.salary_min_monthly_fen"),
+          salary_max_monthly_fen: eb.ref("excluded.salary_max_monthly_fen"),
+          education_rank: eb.ref("excluded.education_rank"),
+          work_type: eb.ref("excluded.work_type"),
+          title_tsv: eb.ref("excluded.title_tsv"),
+          tsv: eb.ref("excluded.tsv"),
+        })),
+      )
+      .execute();
   },
 
   deleteSearchRow(db: Executor, postingId: string) {
     return db.deleteFrom("posting_search").where("posting_id", "=", postingId).execute();
   },
 
-  /** Ranked search over the narrow table; returns posting ids with scores and the total. */
   /**
    * Search over the narrow table. Relevance = postings whose *title* matches first, then the
    * others, each newest first. Materialise the match first (matching.md): up to TOTAL_CAP + 1
@@ -372,17 +370,6 @@ export const postingsRepository = {
       .set({ status, decided_by: by, decision_reason: reason, decided_at: now })
       .where("id", "=", id)
       .where("status", "=", "open")
-      .executeTakeFirst();
-  },
-
-  // ── reference data ──
-  occupationExists(db: Executor, code: string) {
-    return db
-      .selectFrom("occupations")
-      .select("code")
-      .where("version", "=", "2022")
-      .where("code", "=", code)
-      .where("level", "=", 4)
       .executeTakeFirst();
   },
 };

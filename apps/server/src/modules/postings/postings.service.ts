@@ -3,7 +3,6 @@ import type { Database } from "@jiuye/db";
 import {
   EDUCATION_RANK,
   FINDING_CATEGORY_NAMES,
-  indexTokens,
   type MinimumWageStandard,
   minimumWageFor,
   queryTokens,
@@ -11,6 +10,7 @@ import {
   screenPosting,
   shanghaiDate,
   toTsqueryLiteral,
+  validateMinimumWageStandard,
 } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import type { z } from "zod";
@@ -22,8 +22,11 @@ import type { AuditService } from "../audit/audit.service.ts";
 import { employersRepository } from "../employers/employers.repository.ts";
 import { employerScopeOf } from "../employers/employers.service.ts";
 import { regionsRepository } from "../regions/regions.repository.ts";
+import { minimumWagesRepository } from "./minimum-wages.repository.ts";
+import { occupationsRepository } from "./occupations.repository.ts";
 import { presentFinding, presentPosting, presentPublicPosting, presentReview } from "./postings.presenter.ts";
 import { type PostingRow, type PostingScope, postingsRepository as repo } from "./postings.repository.ts";
+import { searchRowOf } from "./search-row.ts";
 
 export type PostingsService = ReturnType<typeof createPostingsService>;
 type CreateBody = z.infer<typeof CreatePostingBodySchema>;
@@ -35,11 +38,6 @@ export function postingScopeOf(actor: Actor): PostingScope {
     return actor.employerId ? { kind: "own", employerId: actor.employerId } : { kind: "none" };
   if (actor.role === "case_worker" && actor.regionCode) return { kind: "region", prefix: actor.regionCode };
   return { kind: "none" };
-}
-
-/** Monthly equivalent of a pay figure: 非全日制 hourly pay × 174 hours (21.75 days × 8 h). */
-function monthly(type: string, fen: number) {
-  return type === "hourly" ? fen * 174 : fen;
 }
 
 function fieldError(field: string, code: string, message: string) {
@@ -67,23 +65,8 @@ export function createPostingsService(deps: {
     for (const l of listeners) l(id);
   };
 
-  async function standards(ex: Executor): Promise<MinimumWageStandard[]> {
-    const rows = await ex.selectFrom("minimum_wage_standards").selectAll().execute();
-    return rows.map((r) => ({
-      provinceCode: r.province_code,
-      provinceName: r.province_name,
-      effectiveFrom:
-        typeof r.effective_from === "string" ? r.effective_from : shanghaiDate(r.effective_from as unknown as Date),
-      source: r.source,
-      verified: r.verified,
-      tiers: r.tiers as MinimumWageStandard["tiers"],
-      regionTiers: r.region_tiers as Record<string, number>,
-      defaultTier: r.default_tier,
-    }));
-  }
-
   async function minimumWage(ex: Executor, regionCode: string, asOf: string) {
-    return minimumWageFor(await standards(ex), regionCode, asOf);
+    return minimumWageFor(await minimumWagesRepository.all(ex), regionCode, asOf);
   }
 
   async function screen(ex: Executor, p: ScreenBody & { title: string; description: string }) {
@@ -126,7 +109,7 @@ export function createPostingsService(deps: {
       validUntil?: string;
     },
   ) {
-    if (p.occupationCode && !(await repo.occupationExists(ex, p.occupationCode)))
+    if (p.occupationCode && !(await occupationsRepository.detailedExists(ex, p.occupationCode)))
       throw new AppError(
         "OCCUPATION_UNKNOWN",
         fieldError("occupationCode", "OCCUPATION_UNKNOWN", `职业代码 ${p.occupationCode} 不在职业分类大典（细类）中`),
@@ -186,33 +169,10 @@ export function createPostingsService(deps: {
       closed_at: null,
       updated_at: now,
     });
-    const occupation = await trx
-      .selectFrom("occupations")
-      .select(["name", "aliases"])
-      .where("version", "=", "2022")
-      .where("code", "=", row.occupation_code)
-      .executeTakeFirst();
-    const body = [
-      row.description,
-      row.requirements ?? "",
-      row.benefits ?? "",
-      row.skills.join(" "),
-      occupation?.name ?? "",
-      (occupation?.aliases ?? []).join(" "),
-    ].join("\n");
-    await repo.upsertSearchRow(trx, {
-      postingId: row.id,
-      provinceCode: row.province_code,
-      regionCode: row.region_code,
-      occupationCode: row.occupation_code,
-      publishedAt,
-      salaryMinMonthlyFen: monthly(row.salary_type, row.salary_min_fen),
-      salaryMaxMonthlyFen: monthly(row.salary_type, row.salary_max_fen),
-      educationRank: row.education ? (EDUCATION_RANK[row.education] ?? 0) : 0,
-      workType: row.work_type,
-      titleTokens: indexTokens(row.title),
-      bodyTokens: indexTokens(body),
-    });
+    await repo.upsertSearchRow(
+      trx,
+      searchRowOf(row, await occupationsRepository.find(trx, row.occupation_code), publishedAt),
+    );
   }
 
   async function loadOrThrow(ex: Executor, scope: PostingScope, id: string) {
@@ -226,14 +186,9 @@ export function createPostingsService(deps: {
   }
 
   /** Runs screening on the stored posting and moves it: published, or pending review, or refused. */
-  async function screenAndRoute(
-    trx: Executor,
-    actor: Actor,
-    locked: { id: string; published_at: Date | null },
-    ctx: RequestContext,
-    now: Date,
-  ) {
-    const p = await trx.selectFrom("postings").selectAll().where("id", "=", locked.id).executeTakeFirstOrThrow();
+  async function screenAndRoute(trx: Executor, id: string, ctx: RequestContext, now: Date) {
+    // read after the caller's edit (the row is locked by the caller)
+    const p = await repo.raw(trx, id);
     const result = await screen(trx, {
       title: p.title,
       description: p.description,
@@ -275,7 +230,6 @@ export function createPostingsService(deps: {
       fields: [],
       detail: { findings: result.findings.map((f) => f.code) },
     });
-    void actor;
     return result;
   }
 
@@ -289,7 +243,6 @@ export function createPostingsService(deps: {
     },
 
     async addMinimumWage(actor: Actor, s: MinimumWageStandard, ctx: RequestContext) {
-      const { validateMinimumWageStandard } = await import("@jiuye/domain");
       const errors = validateMinimumWageStandard(s);
       if (errors.length)
         throw new AppError("MINIMUM_WAGE_INVALID", {
@@ -297,20 +250,7 @@ export function createPostingsService(deps: {
         });
       return db.transaction().execute(async (trx) => {
         try {
-          await trx
-            .insertInto("minimum_wage_standards")
-            .values({
-              province_code: s.provinceCode,
-              province_name: s.provinceName,
-              effective_from: s.effectiveFrom,
-              source: s.source,
-              verified: s.verified,
-              tiers: JSON.stringify(s.tiers),
-              region_tiers: JSON.stringify(s.regionTiers),
-              default_tier: s.defaultTier,
-              created_by: actor.userId,
-            })
-            .execute();
+          await minimumWagesRepository.insert(trx, s, actor.userId);
         } catch (e) {
           if (isUniqueViolation(e))
             throw new AppError(
@@ -463,7 +403,7 @@ export function createPostingsService(deps: {
         });
         // An edit of a live posting is screened again before it stays live (blocked → nothing written).
         if (locked.status === "published" || locked.status === "pending_review")
-          await screenAndRoute(trx, actor, locked, ctx, now);
+          await screenAndRoute(trx, id, ctx, now);
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
       changed(id);
@@ -482,7 +422,7 @@ export function createPostingsService(deps: {
             "VALIDATION_FAILED",
             fieldError("validUntil", "VALID_UNTIL_PAST", "有效期已过，请先修改有效期"),
           );
-        await screenAndRoute(trx, actor, locked, ctx, clock());
+        await screenAndRoute(trx, id, ctx, clock());
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
       changed(id);

@@ -4,58 +4,17 @@ import type { Kysely } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
 import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
-import { isUniqueViolation, prefixPattern } from "../../lib/scope.ts";
+import { isUniqueViolation } from "../../lib/scope.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { LedgerService } from "../ledger/ledger.service.ts";
 import { postingsRepository } from "../postings/postings.repository.ts";
 import { seekersRepository } from "../seekers/seekers.repository.ts";
-import type { SeekersService } from "../seekers/seekers.service.ts";
+import { pairScore } from "../seekers/seekers.service.ts";
+import { type ReferralRow, referralsRepository } from "./referrals.repository.ts";
 
 export type ReferralsService = ReturnType<typeof createReferralsService>;
 
-/** 职业介绍: all SQL for referrals. */
-export const referralsRepository = {
-  find(db: Executor, regionPrefix: string, id: string, lock = false) {
-    let q = db
-      .selectFrom("referrals")
-      .innerJoin("postings", "postings.id", "referrals.posting_id")
-      .innerJoin("employers", "employers.id", "postings.employer_id")
-      .innerJoin("persons", "persons.id", "referrals.person_id")
-      .select([
-        "referrals.id",
-        "referrals.seeker_id",
-        "referrals.person_id",
-        "persons.name as person_name",
-        "referrals.posting_id",
-        "postings.title as posting_title",
-        "employers.name as employer_name",
-        "employers.credit_code as employer_credit_code",
-        "referrals.score",
-        "referrals.status",
-        "referrals.outcome_reason",
-        "referrals.outcome_on",
-        "referrals.ledger_event_id",
-        "referrals.created_at",
-      ])
-      .where("referrals.id", "=", id)
-      .where("referrals.region_code", "like", prefixPattern(regionPrefix));
-    if (lock) q = q.forUpdate("referrals");
-    return q.executeTakeFirst();
-  },
-  listForSeeker(db: Executor, regionPrefix: string, seekerId: string) {
-    return db
-      .selectFrom("referrals")
-      .select("id")
-      .where("seeker_id", "=", seekerId)
-      .where("region_code", "like", prefixPattern(regionPrefix))
-      .orderBy("created_at", "desc")
-      .execute();
-  },
-};
-
-type Row = NonNullable<Awaited<ReturnType<typeof referralsRepository.find>>>;
-
-function present(r: Row) {
+function present(r: ReferralRow) {
   return {
     id: r.id,
     seekerId: r.seeker_id,
@@ -83,9 +42,8 @@ export function createReferralsService(deps: {
   audit: AuditService;
   clock: Clock;
   ledger: LedgerService;
-  seekers: SeekersService;
 }) {
-  const { db, audit, clock, ledger, seekers } = deps;
+  const { db, audit, clock, ledger } = deps;
 
   function region(actor: Actor) {
     if (actor.role !== "case_worker" || !actor.regionCode) throw new AppError("FORBIDDEN");
@@ -105,27 +63,23 @@ export function createReferralsService(deps: {
       if (!seeker || seeker.status !== "active") throw new AppError("NOT_FOUND");
       const posting = await postingsRepository.findPublished(db, body.postingId);
       if (!posting) throw new AppError("NOT_FOUND");
-      const ranked = await seekers.rankPostings(seeker, 200);
-      const score = ranked.find((m) => m.postingId === posting.id)?.score ?? null;
+      // the pair's own score (null when a hard filter vetoes it: a case worker may still refer)
+      const score = pairScore(seeker, posting, shanghaiDate(clock()));
       const now = clock();
       const id = await db.transaction().execute(async (trx) => {
         try {
-          const { id } = await trx
-            .insertInto("referrals")
-            .values({
-              province_code: seeker.region_code.slice(0, 2),
-              seeker_id: seeker.id,
-              person_id: seeker.person_id,
-              posting_id: posting.id,
-              region_code: seeker.region_code,
-              score,
-              status: "referred",
-              created_by: actor.userId,
-              created_at: now,
-              updated_at: now,
-            })
-            .returning("id")
-            .executeTakeFirstOrThrow();
+          const { id } = await referralsRepository.insert(trx, {
+            province_code: seeker.region_code.slice(0, 2),
+            seeker_id: seeker.id,
+            person_id: seeker.person_id,
+            posting_id: posting.id,
+            region_code: seeker.region_code,
+            score,
+            status: "referred",
+            created_by: actor.userId,
+            created_at: now,
+            updated_at: now,
+          });
           await audit.record(trx, ctx, {
             action: "referral.create",
             subjectType: "person",
@@ -147,8 +101,7 @@ export function createReferralsService(deps: {
     },
 
     async ofSeeker(actor: Actor, seekerId: string) {
-      const ids = await referralsRepository.listForSeeker(db, region(actor), seekerId);
-      return Promise.all(ids.map((r) => load(db, actor, r.id).then(present)));
+      return (await referralsRepository.listForSeeker(db, region(actor), seekerId)).map(present);
     },
 
     async recordOutcome(
@@ -164,16 +117,12 @@ export function createReferralsService(deps: {
       await db.transaction().execute(async (trx) => {
         const r = await load(trx, actor, id, true);
         if (r.status === "hired" || r.status === "not_hired") throw new AppError("REFERRAL_STATE");
-        await trx
-          .updateTable("referrals")
-          .set({
-            status: body.status,
-            outcome_reason: body.reason ?? null,
-            outcome_on: body.outcomeOn,
-            updated_at: clock(),
-          })
-          .where("id", "=", id)
-          .execute();
+        await referralsRepository.update(trx, id, {
+          status: body.status,
+          outcome_reason: body.reason ?? null,
+          outcome_on: body.outcomeOn,
+          updated_at: clock(),
+        });
         await audit.record(trx, ctx, {
           action: "referral.outcome",
           subjectType: "person",
@@ -209,11 +158,7 @@ export function createReferralsService(deps: {
           },
           ctx,
         );
-        await trx
-          .updateTable("referrals")
-          .set({ ledger_event_id: result.event.id, updated_at: clock() })
-          .where("id", "=", id)
-          .execute();
+        await referralsRepository.update(trx, id, { ledger_event_id: result.event.id, updated_at: clock() });
       });
       return present(await load(db, actor, id));
     },

@@ -231,7 +231,7 @@ export class MatchIndex {
   }
 
   /** The pair's score, or -1 when a hard filter vetoes it (same rules as vetoReason + scoreMatch). */
-  private score(s: number, p: number, asOfDay: number, asOf: string): number {
+  private score(s: number, p: number, asOfDay: number): number {
     // 用工形式
     const work = this.sWork.get(s);
     if (work !== 0 && (work & (1 << this.pWork.get(p))) === 0) return -1;
@@ -292,7 +292,7 @@ export class MatchIndex {
       regionPoints(prefix, rn > 0) +
       salaryPoints(expect < 0 ? null : expect, this.pMin[p] as number, this.pMax[p] as number) +
       educationPoints(required, has < 0 ? null : has) +
-      (avail < 0 ? availabilityPoints(null, asOf) : avail <= asOfDay ? 5 : 2)
+      availabilityPoints(avail < 0 ? null : avail, asOfDay)
     );
   }
 
@@ -331,6 +331,7 @@ export class MatchIndex {
     const cities = new Set<string>();
     for (let i = 0; i < rn; i++)
       cities.add((this.regions.values[this.sRegions.pool.get(rs + i)] as string).slice(0, 4));
+    const wanted = [...cities];
     for (let i = 0; i < on; i++) {
       const middle = this.middleOf[this.sOccs.pool.get(os + i)] as number;
       if (seen.has(-1 - middle)) continue;
@@ -338,12 +339,12 @@ export class MatchIndex {
       const byCity = this.pBuckets.get(middle);
       if (!byCity) continue;
       for (const [city, slots] of byCity) {
-        if (rn > 0 && ![...cities].some((c) => city.startsWith(c) || c.startsWith(city))) continue;
+        if (rn > 0 && !wanted.some((c) => city.startsWith(c) || c.startsWith(city))) continue;
         for (const p of slots) {
           if (this.pAlive.get(p) === 0) continue;
           const id = this.pIds[p] as string;
           if (exclude.has(id)) continue;
-          const score = this.score(s, p, asOfDay, asOf);
+          const score = this.score(s, p, asOfDay);
           if (score >= 0) MatchIndex.top(k, out, { id, score });
         }
       }
@@ -376,7 +377,7 @@ export class MatchIndex {
         if (opts.within && !(this.regions.values[this.sHome.get(s)] as string).startsWith(opts.within)) continue;
         const id = this.sIds[s] as string;
         if (opts.exclude?.has(id)) continue;
-        const score = this.score(s, p, asOfDay, asOf);
+        const score = this.score(s, p, asOfDay);
         if (score >= 0) MatchIndex.top(k, out, { id, score });
       }
     }

@@ -192,6 +192,11 @@ describe("job seekers and recommendations", () => {
     expect(empNames).toContain("张*");
     expect(empNames).not.toContain("周*");
     expect(emp.body).not.toContain("张伟");
+    // where a seeker lives is shown to case workers, never to employers
+    expect(
+      staff.json().every((r: { seeker: { regionName: string | null } }) => typeof r.seeker.regionName === "string"),
+    ).toBe(true);
+    expect(emp.json().every((r: { seeker: { regionName: string | null } }) => r.seeker.regionName === null)).toBe(true);
     const scores = staff.json().map((r: { score: number }) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });

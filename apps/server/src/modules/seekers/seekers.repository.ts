@@ -139,25 +139,6 @@ export const seekersRepository = {
       .execute();
   },
 
-  feedbackFor(db: Executor, seekerIds: string[], postingIds: string[]) {
-    if (seekerIds.length === 0 || postingIds.length === 0) return Promise.resolve([]);
-    return db
-      .selectFrom("match_feedback")
-      .select(["seeker_id", "posting_id", "kind"])
-      .where("seeker_id", "in", seekerIds)
-      .where("posting_id", "in", postingIds)
-      .execute();
-  },
-
-  pinnedPostings(db: Executor, seekerId: string) {
-    return db
-      .selectFrom("match_feedback")
-      .select("posting_id")
-      .where("seeker_id", "=", seekerId)
-      .where("kind", "=", "pinned")
-      .execute();
-  },
-
   insertFeedback(
     db: Executor,
     row: { seekerId: string; postingId: string; kind: string; reason: string; by: string; now: Date },

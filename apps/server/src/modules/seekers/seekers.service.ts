@@ -3,6 +3,7 @@ import type { Database } from "@jiuye/db";
 import {
   EDUCATION_RANK,
   type MatchResult,
+  maskPersonName,
   type NameLookup,
   type PostingFeatures,
   type SeekerFeatures,
@@ -21,7 +22,7 @@ import { isUniqueViolation } from "../../lib/scope.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { personScopeOf } from "../persons/persons.policy.ts";
 import { personsRepository } from "../persons/persons.repository.ts";
-import { occupationsRepository } from "../postings/occupations.service.ts";
+import { occupationsRepository } from "../postings/occupations.repository.ts";
 import { presentPublicPosting } from "../postings/postings.presenter.ts";
 import { postingsRepository } from "../postings/postings.repository.ts";
 import { postingScopeOf } from "../postings/postings.service.ts";
@@ -76,8 +77,15 @@ function postingFeatures(p: {
   };
 }
 
-function maskName(name: string | null): string | null {
-  return name ? `${[...name][0]}${"*".repeat(Math.max(1, [...name].length - 1))}` : null;
+/** The score of one seeker–posting pair, or null when a hard filter vetoes it. */
+export function pairScore(
+  seeker: SeekerRow,
+  posting: Parameters<typeof postingFeatures>[0],
+  asOf: string,
+): number | null {
+  const f = seekerFeatures(seeker);
+  const p = postingFeatures(posting);
+  return vetoReason(f, p) === null ? scoreMatch(f, p, asOf).score : null;
 }
 
 const CANDIDATE_LIMIT = 2000;
@@ -107,12 +115,12 @@ export function createSeekersService(deps: {
     return { occupation: (c) => o.get(c) ?? c, region: (c) => g.get(c) ?? c };
   }
 
-  async function present(ex: Executor, r: SeekerRow, forEmployer = false) {
+  async function present(ex: Executor, r: SeekerRow) {
     const n = await names(ex, r.occupations, r.regions);
     return {
       id: r.id,
       personId: r.person_id,
-      name: forEmployer ? maskName(r.name) : r.name,
+      name: r.name,
       regionCode: r.region_code,
       occupations: r.occupations.map((code) => ({ code, name: n.occupation(code) })),
       skills: r.skills,
@@ -357,7 +365,7 @@ export function createSeekersService(deps: {
       const n = await names(
         db,
         [posting.occupation_code, ...rows.flatMap((c) => c.occupations)],
-        [posting.region_code, ...rows.flatMap((c) => c.regions)],
+        [posting.region_code, ...rows.flatMap((c) => [...c.regions, c.region_code])],
       );
       return top.flatMap((m) => {
         const s = byId.get(m.id);
@@ -372,10 +380,11 @@ export function createSeekersService(deps: {
             pinned: false,
             seeker: {
               id: s.id,
-              name: isEmployer ? maskName(s.name) : s.name,
+              name: isEmployer && s.name ? maskPersonName(s.name) : s.name,
               occupations: s.occupations.map((c) => n.occupation(c)),
               skills: s.skills,
-              regionName: null,
+              // where the seeker lives is for case workers; an employer sees the score and skills only
+              regionName: isEmployer ? null : n.region(s.region_code),
             },
           },
         ];
