@@ -15,6 +15,7 @@ export * from "./jobs/occupations.ts";
 export * from "./jobs/screening.ts";
 export * from "./jobs/search-tokens.ts";
 export * from "./ledger/ledger-rules.ts";
+export * from "./policies/index.ts";
 export * from "./privacy/mask.ts";
 export * from "./regions/region-scope.ts";
 export * from "./retirement/statutory-retirement.ts";
