@@ -1,0 +1,240 @@
+import { describe, expect, it } from "vitest";
+import { evaluateColumnar, populationFromSubjects } from "./columnar.ts";
+import { compilePolicy, compilePolicySet, parsePolicyYaml } from "./compile.ts";
+import { addPeriod, latestStartCompleting, parsePeriod } from "./dates.ts";
+import { evaluatePolicy } from "./evaluate.ts";
+import { PolicyCompileError } from "./model.ts";
+import { divRound, mulRate } from "./params.ts";
+
+const compileText = (text: string, file = "test.yaml") => compilePolicy(file, parsePolicyYaml(file, text));
+const errorsOf = (text: string) => {
+  try {
+    compileText(text);
+  } catch (e) {
+    if (e instanceof PolicyCompileError) return e.errors;
+    throw e;
+  }
+  throw new Error("compiled");
+};
+
+const HEAD = `
+id: t
+name: 测试政策
+entity: person
+`;
+
+describe("compile errors name the file, the path and say what is wrong in Chinese", () => {
+  it("an unknown fact", () => {
+    const errors = errorsOf(`${HEAD}
+conditions:
+  - { id: a, label: 条件, is: has_yacht }
+`);
+    expect(errors).toEqual([
+      { file: "test.yaml", path: "conditions[0].is", message: expect.stringContaining("未知的事实「has_yacht」") },
+    ]);
+  });
+
+  it("a type mismatch: comparing a date with a number, an enum with an unknown value, bool as a number", () => {
+    const errors = errorsOf(`${HEAD}
+conditions:
+  - { id: a, label: 条件A, compare: { fact: birth_date, op: ">=", value: 40 } }
+  - { id: b, label: 条件B, compare: { fact: sex, op: "==", value: other } }
+  - { id: c, label: 条件C, compare: { fact: veteran, op: ">=", value: 1 } }
+  - { id: d, label: 条件D, is: birth_date }
+`);
+    expect(errors.map((e) => e.path)).toEqual([
+      "conditions[0].compare.right.value",
+      "conditions[1].compare.right.value",
+      "conditions[2].compare.left",
+      "conditions[3].is",
+    ]);
+    expect(errors[0]!.message).toContain("类型不匹配");
+    expect(errors[1]!.message).toContain("male、female");
+  });
+
+  it("conflicting overrides: two exceptions to the same base, nested regions, overlapping periods, no priority", () => {
+    const errors = errorsOf(`${HEAD}
+parameters:
+  n:
+    type: int
+    label: 月数
+    values:
+      - { label: national, value: 12, from: 2020-01-01, source: 测试 }
+      - { label: jiangsu, exception_to: national, region: "32", value: 6, from: 2021-01-01, source: 测试 }
+      - { label: nanjing, exception_to: national, region: "3201", value: 3, from: 2022-01-01, source: 测试 }
+conditions:
+  - { id: a, label: 条件, compare: { fact: ui_contribution_months, op: ">=", param: n } }
+`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.path).toBe("parameters.n.values[2]");
+    expect(errors[0]!.message).toContain("参数冲突");
+    // the same two with different priorities compile
+    expect(() =>
+      compileText(`${HEAD}
+parameters:
+  n:
+    type: int
+    values:
+      - { label: national, value: 12, from: 2020-01-01, source: 测试 }
+      - { label: jiangsu, exception_to: national, region: "32", value: 6, from: 2021-01-01, source: 测试, priority: 1 }
+      - { label: nanjing, exception_to: national, region: "3201", value: 3, from: 2022-01-01, source: 测试, priority: 2 }
+conditions:
+  - { id: a, label: 条件, compare: { fact: ui_contribution_months, op: ">=", param: n } }
+`),
+    ).not.toThrow();
+  });
+
+  it("a parameter value without a source, an unknown parameter, a mul_rate without a rounding mode, a prerequisite that comes later", () => {
+    const errors = errorsOf(`${HEAD}
+parameters:
+  r: { type: rate, values: [{ label: x, value: 60%, from: 2020-01-01 }] }
+conditions:
+  - { id: a, label: 条件A, requires: [b], compare: { fact: ui_contribution_months, op: ">=", param: missing } }
+  - { id: b, label: 条件B, is: veteran }
+outputs:
+  amount: { label: 金额, value: { mul_rate: { value: { fact: local_minimum_wage_fen }, rate: { param: r } } } }
+`);
+    const paths = errors.map((e) => e.path);
+    expect(paths).toContain("parameters.r.values[0].source");
+    expect(paths).toContain("conditions[0].compare.right.param");
+    expect(paths).toContain("conditions[0].requires[0]");
+    expect(paths).toContain("outputs.amount.value.mul_rate.round");
+  });
+
+  it("policy references: unknown policies and cycles", () => {
+    const a = { id: "a", name: "甲", entity: "person", conditions: [{ id: "x", label: "乙", policy: "b" }] };
+    const b = { id: "b", name: "乙", entity: "person", conditions: [{ id: "y", label: "甲", policy: "a" }] };
+    expect(() =>
+      compilePolicySet([
+        { file: "a", doc: a },
+        { file: "b", doc: b },
+      ]),
+    ).toThrow(/循环引用/);
+    expect(() => compilePolicySet([{ file: "a", doc: a }])).toThrow(/未知的政策「b」/);
+  });
+
+  it("YAML syntax errors carry the file", () => {
+    expect(() => parsePolicyYaml("bad.yaml", "id: [")).toThrow(PolicyCompileError);
+  });
+});
+
+describe("three-valued results and prerequisites", () => {
+  const p = compileText(`${HEAD}
+conditions:
+  - { id: registered, label: 已失业登记, is: registered_unemployed }
+  - id: group
+    label: 属于对象
+    any:
+      - { id: vet, label: 退役军人, is: veteran }
+      - { id: grad, label: 高校毕业生, is: graduate }
+  - { id: long, label: 失业满6个月, requires: [registered], since: { fact: unemployed_since, period: P6M } }
+`);
+  const run = (facts: Record<string, unknown>) => evaluatePolicy(p, { region: "320102", facts }, "2026-11-28");
+
+  it("满足 needs every condition; one 不满足 decides even if others are unknown", () => {
+    expect(run({ registered_unemployed: true, veteran: true, unemployed_since: "2026-05-28" }).state).toBe("met");
+    const r = run({ registered_unemployed: false });
+    expect(r.state).toBe("not_met");
+    expect(r.failed).toEqual(["registered"]);
+    // group is unknown (no facts): reported, but the result is 不满足
+    expect(r.undetermined).toEqual(["group"]);
+  });
+
+  it("any: one true child is enough although another is unknown; all false → 不满足; else 信息不足 naming the facts", () => {
+    expect(run({ registered_unemployed: true, veteran: true, unemployed_since: "2026-01-01" }).state).toBe("met");
+    const r = run({ registered_unemployed: true, veteran: false, unemployed_since: "2026-01-01" });
+    expect(r.state).toBe("unknown");
+    expect(r.missing).toEqual([{ fact: "graduate", label: "高校毕业生" }]);
+    expect(
+      run({ registered_unemployed: true, veteran: false, graduate: false, unemployed_since: "2026-01-01" }).state,
+    ).toBe("not_met");
+  });
+
+  it("a condition whose prerequisite is not met is 未判断, not a misleading ✔ or ✘", () => {
+    const r = run({ registered_unemployed: false, veteran: true, unemployed_since: "2020-01-01" });
+    const long = r.conditions.find((c) => c.id === "long")!;
+    expect(long.state).toBe("not_evaluated");
+    expect(long.text).toContain("未判断");
+    expect(r.failed).toEqual(["registered"]);
+  });
+
+  it("distance to a date threshold: 还差 N 天满 6 个月", () => {
+    const r = run({ registered_unemployed: true, veteran: true, unemployed_since: "2026-06-20" });
+    const long = r.conditions.find((c) => c.id === "long")!;
+    expect(long.state).toBe("not_met");
+    expect(long.text).toContain("还差 22 天满 6个月（2026-12-20）");
+  });
+
+  it("the columnar evaluator marks the same conditions", () => {
+    const subjects = [
+      { registered_unemployed: false },
+      { registered_unemployed: true, veteran: false, unemployed_since: "2026-01-01" },
+      { registered_unemployed: true, veteran: true, unemployed_since: "2026-06-20" },
+    ].map((facts) => ({ region: "320102", facts }));
+    const c = evaluateColumnar([p], populationFromSubjects("person", subjects), "2026-11-28").get("t")!;
+    expect([...c.state]).toEqual([0, 2, 0]);
+    expect([...c.failed]).toEqual([0b001, 0, 0b100]);
+    expect([...c.undetermined]).toEqual([0b010, 0b010, 0]);
+  });
+});
+
+describe("parameters as of a date and a region, with labelled exceptions", () => {
+  const p = compileText(`${HEAD}
+parameters:
+  n:
+    type: int
+    label: 月数
+    unit: 个月
+    values:
+      - { label: national, value: 12, from: 2020-01-01, source: 国家文件 }
+      - { label: jiangsu, exception_to: national, region: "32", value: 6, from: 2021-01-01, to: 2021-12-31, source: 江苏文件, priority: 1 }
+      - { label: nanjing, exception_to: jiangsu, region: "3201", value: 3, from: 2021-01-01, source: 南京文件 }
+      - { label: gulou, exception_to: national, region: "320106", value: 2, from: 2021-01-01, source: 鼓楼文件, priority: 2 }
+conditions:
+  - { id: a, label: 缴费满规定月数, compare: { fact: ui_contribution_months, op: ">=", param: n } }
+`);
+  const threshold = (region: string, asOf: string) => {
+    const r = evaluatePolicy(p, { region, facts: { ui_contribution_months: 0 } }, asOf);
+    return { value: r.params[0]?.valueLabel ?? null, conflicts: r.conflicts, state: r.state };
+  };
+
+  it("national before the exception, the province's during its period, the city's exception to it", () => {
+    expect(threshold("320102", "2020-12-31").value).toBe("12个月");
+    expect(threshold("320501", "2021-06-01").value).toBe("6个月");
+    expect(threshold("320102", "2021-06-01").value).toBe("3个月");
+    // after the province's value ends, the city's exception has nothing to be an exception to
+    // in force, but it still applies by itself: the national value is not overridden by it
+    expect(threshold("110101", "2021-06-01").value).toBe("12个月");
+  });
+
+  it("two exceptions left without a priority between them are a conflict reported at evaluation", () => {
+    // gulou (priority 2) and nanjing (no priority) both survive for 320106
+    const r = threshold("320106", "2021-06-01");
+    expect(r.conflicts[0]).toContain("参数冲突");
+    expect(r.state).toBe("unknown");
+  });
+});
+
+describe("dates and money", () => {
+  it("periods add with month-end clamping; the threshold day matches", () => {
+    expect(addPeriod("2024-01-31", parsePeriod("P1M")!)).toBe("2024-02-29");
+    expect(addPeriod("2024-02-29", parsePeriod("P1Y")!)).toBe("2025-02-28");
+    for (const asOf of ["2025-02-28", "2024-02-29", "2026-03-31", "2026-11-28"])
+      for (const p of ["P1M", "P6M", "P1Y", "P2Y", "P12M", "P30D"]) {
+        const period = parsePeriod(p)!;
+        const last = latestStartCompleting(period, asOf);
+        const day = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+        expect(addPeriod(day(last), period) <= asOf, `${asOf} ${p}`).toBe(true);
+        expect(addPeriod(day(last + 1), period) > asOf, `${asOf} ${p}`).toBe(true);
+      }
+  });
+
+  it("rates multiply exactly in 分 with the declared rounding", () => {
+    expect(mulRate(5, 3000, "half_up")).toBe(2); // 1.5 → 2 (a float 5*0.3 is 1.4999…)
+    expect(mulRate(5, 3000, "floor")).toBe(1);
+    expect(mulRate(1, 1, "ceil")).toBe(1);
+    expect(mulRate(-5, 3000, "half_up")).toBe(-2);
+    expect(divRound(7, 2, "half_up")).toBe(4);
+    expect(divRound(-7, 2, "half_up")).toBe(-4);
+  });
+});
