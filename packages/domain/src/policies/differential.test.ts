@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { createRandom } from "../seed/prng.ts";
-import { evaluateColumnar, populationFromSubjects } from "./columnar.ts";
+import { amountAt, evaluateColumnar, failedAt, populationFromSubjects, stateAt, undeterminedAt } from "./columnar.ts";
 import { compilePolicySet } from "./compile.ts";
 import { addPeriod } from "./dates.ts";
 import { evaluateAll, type Subject } from "./evaluate.ts";
@@ -95,12 +95,14 @@ for (const entity of ["person", "employer"] as const)
           const p = set.find((x) => x.id === r.policyId)!;
           const bits = (mask: number) => p.conditions.filter((_, j) => mask & (1 << j)).map((x) => x.id);
           const got = {
-            state: ["not_met", "met", "unknown"][c.state[i]!],
-            failed: bits(c.failed[i]!),
-            undetermined: bits(c.undetermined[i]!),
-            amount: Number.isNaN(c.amount[i]!) ? null : c.amount[i]!,
+            state: ["not_met", "met", "unknown"][stateAt(c, i)],
+            failed: bits(failedAt(c, i)),
+            undetermined: bits(undeterminedAt(c, i)),
+            amount: amountAt(c, i),
           };
           const want = { state: r.state, failed: r.failed, undetermined: r.undetermined, amount: r.amountFen };
+          if (JSON.stringify(got) !== JSON.stringify(want) && process.env.DEBUG_DIFF)
+            console.log(JSON.stringify(s), JSON.stringify(r.conditions.map((x) => [x.id, x.state])));
           if (JSON.stringify(got) !== JSON.stringify(want))
             expect({ subject: s, policy: r.policyId, ...got }).toEqual({ subject: s, policy: r.policyId, ...want });
           counts[r.state]++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateColumnar, populationFromSubjects } from "./columnar.ts";
+import { evaluateColumnar, failedAt, populationFromSubjects, stateAt, undeterminedAt } from "./columnar.ts";
 import { compilePolicy, compilePolicySet, parsePolicyYaml } from "./compile.ts";
 import { addPeriod, latestStartCompleting, parsePeriod } from "./dates.ts";
 import { evaluatePolicy } from "./evaluate.ts";
@@ -172,9 +172,9 @@ conditions:
       { registered_unemployed: true, veteran: true, unemployed_since: "2026-06-20" },
     ].map((facts) => ({ region: "320102", facts }));
     const c = evaluateColumnar([p], populationFromSubjects("person", subjects), "2026-11-28").get("t")!;
-    expect([...c.state]).toEqual([0, 2, 0]);
-    expect([...c.failed]).toEqual([0b001, 0, 0b100]);
-    expect([...c.undetermined]).toEqual([0b010, 0b010, 0]);
+    expect([0, 1, 2].map((i) => stateAt(c, i))).toEqual([0, 2, 0]);
+    expect([0, 1, 2].map((i) => failedAt(c, i))).toEqual([0b001, 0, 0b100]);
+    expect([0, 1, 2].map((i) => undeterminedAt(c, i))).toEqual([0b010, 0b010, 0]);
   });
 });
 

@@ -434,6 +434,9 @@ function condition(env: Env, c: CNode, top: State[]): CResult {
       const def = env.defs[b.fact]!;
       const d = env.facts[b.fact] as string | undefined;
       const p = value(env, b.period);
+      if (b.k === "within" && d !== undefined && d > env.asOf)
+        // a date after the evaluation day is not "within" any period, whatever the period is
+        return mk("not_met", `${def.label} ${d}，晚于评估日 ${env.asOf}${suffix}`, { value: d, threshold: null });
       if (d === undefined || !p.ok) return unknown([...(d === undefined ? [b.fact] : []), ...(p.ok ? [] : p.missing)]);
       const period = p.v as Period;
       const end = addPeriod(d, period);
