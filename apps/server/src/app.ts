@@ -49,6 +49,9 @@ import { overviewRoutes } from "./modules/overview/overview.routes.ts";
 import { createOverviewService } from "./modules/overview/overview.service.ts";
 import { personsRoutes } from "./modules/persons/persons.routes.ts";
 import { createPersonsService } from "./modules/persons/persons.service.ts";
+import { createPolicyCatalogue } from "./modules/policies/catalogue.ts";
+import { policiesRoutes } from "./modules/policies/policies.routes.ts";
+import { createPoliciesService } from "./modules/policies/policies.service.ts";
 import { createOccupationsService } from "./modules/postings/occupations.service.ts";
 import { postingsRoutes } from "./modules/postings/postings.routes.ts";
 import { createPostingsService } from "./modules/postings/postings.service.ts";
@@ -139,6 +142,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays, matchIndex });
   const referrals = createReferralsService({ db, audit, clock, ledger });
+  const catalogue = createPolicyCatalogue(db);
+  const policies = createPoliciesService({ db, audit, clock, catalogue, noticeDays: config.noticeDays });
   const external = createExternalService({ db, audit, cipher, clock });
   const imports = createImportsService({
     db,
@@ -158,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("imports", imports);
   app.decorate("postings", postings);
   app.decorate("matchIndex", matchIndex);
+  app.decorate("policyCatalogue", catalogue);
   app.decorate("beginDrain", () => {
     draining = true;
   });
@@ -229,6 +235,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(seekersRoutes({ seekers, referrals }));
       await v1.register(marketRoutes({ market }));
       await v1.register(jobFairsRoutes({ fairs }));
+      await v1.register(policiesRoutes({ policies }));
       await v1.register(externalRoutes({ external }));
       await v1.register(importsRoutes({ imports, dataDir: config.dataDir, maxBytes: config.importMaxBytes, clock }));
     },

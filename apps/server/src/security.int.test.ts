@@ -111,6 +111,30 @@ const MATRIX: Record<string, Allowed> = {
   "POST /api/v1/persons/export": ["case_worker"],
   "POST /api/v1/external/{kind}": ["case_worker"],
   "GET /api/v1/persons/{id}/external": ["case_worker", "individual"],
+  "GET /api/v1/public/policies": "public",
+  "POST /api/v1/policies/evaluate": ["admin", "analyst", "case_worker"],
+  "POST /api/v1/me/policy-check": ["individual", "employer"],
+  "GET /api/v1/me/messages": ["individual", "employer"],
+  "POST /api/v1/me/messages/{id}/read": ["individual", "employer"],
+  "GET /api/v1/me/payments": ["individual", "employer"],
+  "GET /api/v1/policy-sweeps": ["case_worker"],
+  "POST /api/v1/policy-sweeps": ["case_worker"],
+  "GET /api/v1/policy-sweeps/{id}": ["case_worker"],
+  "GET /api/v1/policy-sweeps/{id}/candidates": ["case_worker"],
+  "GET /api/v1/policy-sweeps/{id}/candidates/{candidateId}": ["case_worker"],
+  "POST /api/v1/policy-sweeps/{id}/decisions": ["case_worker"],
+  "POST /api/v1/policy-sweeps/{id}/notice": ["case_worker"],
+  "POST /api/v1/policy-sweeps/{id}/objections/{objectionId}/resolve": ["case_worker"],
+  "POST /api/v1/policy-sweeps/{id}/finalise": ["case_worker"],
+  "POST /api/v1/me/policy-applications": ["individual", "employer"],
+  "GET /api/v1/me/policy-applications": ["individual", "employer"],
+  "GET /api/v1/policy-applications": ["case_worker"],
+  "POST /api/v1/policy-applications/{id}/decide": ["case_worker"],
+  "GET /api/v1/policy-versions": ["admin", "auditor"],
+  "POST /api/v1/policy-versions": ["admin"],
+  "POST /api/v1/policy-versions/{id}/decide": ["admin"],
+  "GET /api/v1/public/notices/{id}": "public",
+  "POST /api/v1/notices/{id}/objections": "all",
 };
 
 function concreteUrl(path: string): string {
@@ -118,6 +142,8 @@ function concreteUrl(path: string): string {
     .replace("{id}", randomUUID())
     .replace("{memberId}", randomUUID())
     .replace("{applicationId}", randomUUID())
+    .replace("{candidateId}", randomUUID())
+    .replace("{objectionId}", randomUUID())
     .replace("{code}", "3201")
     .replace("{kind}", path.includes("/external/") ? "dibao" : "persons");
 }

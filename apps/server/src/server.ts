@@ -7,6 +7,8 @@ import { createFieldCipher } from "./lib/field-cipher.ts";
 import { SEAL_WINDOW } from "./modules/audit/audit.repository.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import type { ImportsService } from "./modules/imports/imports.service.ts";
+import type { PolicyCatalogue } from "./modules/policies/catalogue.ts";
+import { dispatchOutbox, inAppSender, unconfiguredSmsSender } from "./modules/policies/outbox.ts";
 import type { PostingsService } from "./modules/postings/postings.service.ts";
 import type { MatchIndexLoader } from "./modules/seekers/match-index.ts";
 import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
@@ -77,6 +79,8 @@ export async function startServer(
   const created = await bootstrapAdmin(handle.db, config);
   if (created) log(`已创建首个管理员账号：${created}（首次登录须绑定动态口令）`);
   const app = await buildApp({ db: handle.db, config });
+  // Policies in force: the shipped catalogue with the approved versions from the database.
+  await (app as unknown as { policyCatalogue: PolicyCatalogue }).policyCatalogue.refresh();
   // Seal committed audit rows into the hash chain every second.
   const audit = createAuditService({ clock: () => new Date() });
   // Each tick looks a short way back for late commits; every 60th tick sweeps the whole table.
@@ -93,6 +97,13 @@ export async function startServer(
       .catch((e) => app.log.error({ err: String(e) }, "posting expiry failed"));
   }, 60_000);
   expirer.unref();
+  // The notification outbox: in-app messages are delivered, SMS waits for a configured gateway.
+  const dispatcher = setInterval(() => {
+    dispatchOutbox(handle.db, [inAppSender, unconfiguredSmsSender]).catch((e) =>
+      app.log.error({ err: String(e) }, "outbox dispatch failed"),
+    );
+  }, 5_000);
+  dispatcher.unref();
   // The in-process recommendation index: built in the background, then kept fresh by polling.
   const matchIndex = (app as unknown as { matchIndex: MatchIndexLoader }).matchIndex;
   const indexStarted = performance.now();
@@ -130,6 +141,7 @@ export async function startServer(
       await app.close();
       clearInterval(sealer);
       clearInterval(expirer);
+      clearInterval(dispatcher);
       clearInterval(poller);
       await audit.seal(handle.db).catch(() => 0);
       await handle.close();

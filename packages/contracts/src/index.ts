@@ -11,5 +11,6 @@ export * from "./ledger.ts";
 export * from "./overview.ts";
 export * from "./person-profile.ts";
 export * from "./persons.ts";
+export * from "./policies.ts";
 export * from "./regions.ts";
 export * from "./users.ts";

@@ -426,6 +426,137 @@ export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
     display: "personal",
     errors: "internal",
   },
+  // Policy engine: rules are public; sweeps and their candidates, payments and applications are
+  // about people (facts snapshots are personal: they hold what the decision was based on).
+  policy_versions: Object.fromEntries(
+    [
+      "id",
+      "policy_id",
+      "version",
+      "hash",
+      "source",
+      "status",
+      "impact",
+      "note",
+      "uploaded_at",
+      "decided_at",
+      "decision_reason",
+    ]
+      .map((c) => [c, "internal" as DataClass])
+      .concat(["uploaded_by", "decided_by"].map((c) => [c, "internal" as DataClass])),
+  ),
+  policy_sweeps: Object.fromEntries(
+    [
+      "id",
+      "policy_id",
+      "policy_name",
+      "ruleset_hash",
+      "params",
+      "as_of",
+      "period",
+      "region_code",
+      "province_code",
+      "status",
+      "evaluated",
+      "eligible",
+      "undetermined",
+      "not_eligible",
+      "duration_ms",
+      "notice_days",
+      "notice_from",
+      "notice_until",
+      "created_by",
+      "created_at",
+      "published_by",
+      "published_at",
+      "finalised_by",
+      "finalised_at",
+    ].map((c) => [c, "internal" as DataClass]),
+  ),
+  policy_candidates: {
+    id: "internal",
+    sweep_id: "internal",
+    subject_kind: "internal",
+    subject_id: "personal",
+    region_code: "personal",
+    province_code: "internal",
+    amount_fen: "personal",
+    facts: "personal",
+    status: "personal",
+    decided_by: "internal",
+    decided_at: "internal",
+    decision_reason: "personal",
+  },
+  policy_objections: {
+    id: "internal",
+    candidate_id: "internal",
+    sweep_id: "internal",
+    text: "personal",
+    submitted_by: "internal",
+    submitted_at: "internal",
+    status: "internal",
+    resolution: "personal",
+    resolved_by: "internal",
+    resolved_at: "internal",
+  },
+  policy_payments: Object.fromEntries(
+    [
+      "id",
+      "policy_id",
+      "subject_kind",
+      "province_code",
+      "sweep_id",
+      "candidate_id",
+      "application_id",
+      "ruleset_hash",
+      "params",
+      "as_of",
+      "approved_by",
+      "created_at",
+      "period",
+    ]
+      .map((c) => [c, "internal" as DataClass])
+      .concat(["subject_id", "amount_fen", "region_code", "facts"].map((c) => [c, "personal" as DataClass])),
+  ),
+  outbox_messages: Object.fromEntries(
+    [
+      "id",
+      "dedupe_key",
+      "channel",
+      "recipient_kind",
+      "status",
+      "attempts",
+      "last_error",
+      "created_at",
+      "sent_at",
+      "read_at",
+    ]
+      .map((c) => [c, "internal" as DataClass])
+      .concat(["recipient_id", "title", "body"].map((c) => [c, "personal" as DataClass])),
+  ),
+  policy_applications: Object.fromEntries(
+    [
+      "id",
+      "policy_id",
+      "subject_kind",
+      "province_code",
+      "period",
+      "ruleset_hash",
+      "as_of",
+      "status",
+      "applicant_user_id",
+      "submitted_at",
+      "decided_by",
+      "decided_at",
+    ]
+      .map((c) => [c, "internal" as DataClass])
+      .concat(
+        ["subject_id", "region_code", "facts", "result", "decision_reason", "letter"].map((c) => [
+          c,
+          "personal" as DataClass,
+        ]),
+      ),
+  ),
 };
 
 /** Tables owned by tooling rather than the application (migration bookkeeping). */

@@ -313,7 +313,7 @@ export interface MinimumWageStandardsTable {
   region_tiers: unknown;
   default_tier: number;
   created_by: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Generated<Date>;
 }
 
 /** 招聘岗位 */
@@ -473,7 +473,144 @@ export interface JobFairApplicationsTable {
   updated_at: Timestamp;
 }
 
+/** Uploaded versions of a policy (the shipped catalogue is in code). */
+export interface PolicyVersionsTable {
+  id: Generated<string>;
+  policy_id: string;
+  version: number;
+  hash: string;
+  source: unknown;
+  status: string;
+  impact: unknown | null;
+  note: string | null;
+  uploaded_by: string;
+  uploaded_at: Generated<Date>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+}
+
+/** 免申即享 sweeps: one policy over the population in a region, as of a date. */
+export interface PolicySweepsTable {
+  id: Generated<string>;
+  policy_id: string;
+  policy_name: string;
+  ruleset_hash: string;
+  params: unknown;
+  as_of: string;
+  period: string;
+  region_code: string;
+  province_code: string | null;
+  status: string;
+  evaluated: number;
+  eligible: number;
+  undetermined: number;
+  not_eligible: number;
+  duration_ms: number;
+  notice_days: number | null;
+  notice_from: string | null;
+  notice_until: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  published_by: string | null;
+  published_at: Timestamp | null;
+  finalised_by: string | null;
+  finalised_at: Timestamp | null;
+}
+
+export interface PolicyCandidatesTable {
+  id: Generated<string>;
+  sweep_id: string;
+  subject_kind: string;
+  subject_id: string;
+  region_code: string;
+  province_code: string | null;
+  amount_fen: string | number | null;
+  facts: unknown;
+  status: Generated<string>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+}
+
+export interface PolicyObjectionsTable {
+  id: Generated<string>;
+  candidate_id: string;
+  sweep_id: string;
+  text: string;
+  submitted_by: string | null;
+  submitted_at: Generated<Date>;
+  status: Generated<string>;
+  resolution: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+}
+
+export interface PolicyPaymentsTable {
+  id: Generated<string>;
+  policy_id: string;
+  subject_kind: string;
+  subject_id: string;
+  period: string;
+  amount_fen: string | number | null;
+  province_code: string | null;
+  region_code: string;
+  sweep_id: string | null;
+  candidate_id: string | null;
+  application_id: string | null;
+  ruleset_hash: string;
+  params: unknown;
+  as_of: string;
+  facts: unknown;
+  approved_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface OutboxMessagesTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  channel: string;
+  recipient_kind: string;
+  recipient_id: string;
+  title: string;
+  body: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Timestamp | null;
+  read_at: Timestamp | null;
+}
+
+export interface PolicyApplicationsTable {
+  id: Generated<string>;
+  policy_id: string;
+  subject_kind: string;
+  subject_id: string;
+  region_code: string;
+  province_code: string | null;
+  period: string;
+  facts: unknown;
+  result: unknown;
+  ruleset_hash: string;
+  as_of: string;
+  status: Generated<string>;
+  applicant_user_id: string;
+  submitted_at: Generated<Date>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  letter: string | null;
+}
+
 export interface Database {
+  policy_versions: PolicyVersionsTable;
+  policy_sweeps: PolicySweepsTable;
+  policy_candidates: PolicyCandidatesTable;
+  policy_objections: PolicyObjectionsTable;
+  policy_payments: PolicyPaymentsTable;
+  outbox_messages: OutboxMessagesTable;
+  policy_applications: PolicyApplicationsTable;
   job_fairs: JobFairsTable;
   job_fair_postings: JobFairPostingsTable;
   job_fair_registrations: JobFairRegistrationsTable;

@@ -3,6 +3,7 @@ import { createRandom, EDUCATION_LABELS, type EducationLevel, idNumberCheckChar 
 import { type Kysely, sql } from "kysely";
 import type { FieldCipher } from "../lib/field-cipher.ts";
 import { insertEmployers, insertPersons, syntheticEmployer, syntheticPerson } from "./factories.ts";
+import { seedPolicyFacts } from "./policy-facts.ts";
 
 export const SCALES = {
   demo: { persons: 3_000, employers: 300 },
@@ -336,5 +337,6 @@ export async function seedPopulation(
     result.ledgerEvents += events.length;
     opts.onProgress?.("劳动者", start + n, opts.persons);
   }
+  await seedPolicyFacts(db, { today: opts.today, regionPrefix: opts.cityCode });
   return result;
 }

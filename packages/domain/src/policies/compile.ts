@@ -603,6 +603,9 @@ export function compilePolicy(file: string, doc: unknown, options: CompileOption
     const c = citation(ctx, d, `documents[${i}]`);
     if (c) documents.push(c);
   }
+  const paymentPeriod = (doc.payment_period ?? "year") as CompiledPolicy["paymentPeriod"];
+  if (!["month", "year", "once"].includes(paymentPeriod))
+    err(ctx, "payment_period", "payment_period 应为 month（按月）、year（按年）或 once（一次性）");
   const region = doc.region === undefined ? "" : String(doc.region);
   if (!/^(\d{2}|\d{4}|\d{6})?$/.test(region)) err(ctx, "region", "适用地区应为行政区划代码前缀");
   if (errors.length) throw new PolicyCompileError(errors);
@@ -621,6 +624,7 @@ export function compilePolicy(file: string, doc: unknown, options: CompileOption
     hash: createHash("sha256").update(canonicalJson(doc)).digest("hex"),
     facts: [...ctx.usedFacts].sort(),
     dependsOn: [...ctx.dependsOn].sort(),
+    paymentPeriod,
   };
 }
 

@@ -638,3 +638,12 @@ export function closure(policies: readonly CompiledPolicy[], only: ReadonlySet<s
   for (const id of only) add(id);
   return out;
 }
+
+/** The payment period a decision as of `asOf` belongs to: 2026-11, 2026, or once. */
+export function paymentPeriodOf(policy: CompiledPolicy, asOf: string): string {
+  return policy.paymentPeriod === "month"
+    ? asOf.slice(0, 7)
+    : policy.paymentPeriod === "year"
+      ? asOf.slice(0, 4)
+      : "once";
+}

@@ -1,6 +1,7 @@
 export * from "./columnar.ts";
 export * from "./compile.ts";
 export * from "./dates.ts";
+export * from "./describe.ts";
 export * from "./evaluate.ts";
 export * from "./facts.ts";
 export * from "./model.ts";

@@ -100,6 +100,8 @@ export interface CompiledPolicy {
   facts: string[];
   /** Other policies whose eligibility this one reads. */
   dependsOn: string[];
+  /** How often a subject can receive it: each month, each calendar year, or once. */
+  paymentPeriod: "month" | "year" | "once";
 }
 
 export interface CompileError {
