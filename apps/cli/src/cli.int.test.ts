@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dropServerDatabase, openDatabase } from "@jiuye/db";
@@ -126,6 +126,31 @@ describe("jiuye check", () => {
     const code = jiuye(["check", "credit-code", "91350100M000100Y43"]);
     expect(JSON.parse(code.stdout)).toMatchObject({ valid: true, registrationAuthority: "工商（市场监管）" });
   });
+});
+
+describe("jiuye policy evaluate", () => {
+  it("evaluates a hypothetical subject from a JSON file and prints the API's JSON; bad facts exit 1 naming the field", () => {
+    const file = join(dataDir, "subject.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        kind: "employer",
+        regionCode: "320102",
+        facts: { planned_layoffs: 19, headcount: 1000 },
+      }),
+    );
+    const r = jiuye(["policy", "evaluate", "--subject", file, "--as-of", "2026-11-28", "--policy", "mass_layoff_duty"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0]).toMatchObject({ policyId: "mass_layoff_duty", state: "not_met", failed: ["large_layoff"] });
+    writeFileSync(file, JSON.stringify({ kind: "employer", regionCode: "320102", facts: { headcount: "一千" } }));
+    const bad = jiuye(["policy", "evaluate", "--subject", file, "--as-of", "2026-11-28"]);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stderr).errors[0]).toMatchObject({ field: "subject.facts.headcount" });
+    expect(bad.stderr).toContain("职工人数");
+  }, 120_000);
 });
 
 describe("jiuye serve", () => {

@@ -2,7 +2,7 @@ import { createWriteStream, existsSync, readFileSync, statSync, writeFileSync } 
 import { basename, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { finished } from "node:stream/promises";
-import type { ImportJobDto } from "@jiuye/contracts";
+import { EvaluateBodySchema, type ImportJobDto } from "@jiuye/contracts";
 import { importRegions, loadChinaDivision } from "@jiuye/db";
 import {
   checkPasswordStrength,
@@ -13,6 +13,7 @@ import {
   shanghaiDate,
 } from "@jiuye/domain";
 import {
+  AppError,
   buildApp,
   ConfigError,
   caseWorkerActor,
@@ -20,10 +21,12 @@ import {
   createFieldCipher,
   createImportsService,
   createLedgerService,
+  createPolicyCatalogue,
   DEMO_ACCOUNTS,
   DEMO_CITY,
   DEMO_PASSWORD,
   ensureSecretKey,
+  evaluateWhatIf,
   insertUser,
   loadConfig,
   openMigratedDatabase,
@@ -429,6 +432,49 @@ audit
     if (!r.ok) {
       process.stderr.write(`审计日志哈希链在第 ${r.brokenAtSeq} 条处断裂（${r.reason}）\n`);
       process.exit(2);
+    }
+  });
+
+const policy = program.command("policy").description("政策规则工具");
+policy
+  .command("evaluate")
+  .description("政策测算：对假设的个人或单位（JSON 文件）按某日判断可享受的政策，输出 JSON；不读写任何档案")
+  .requiredOption("--subject <FILE.json>", '对象文件：{"kind":"person","regionCode":"320102","facts":{…},"paid":{…}}')
+  .requiredOption("--as-of <YYYY-MM-DD>", "评估日期")
+  .option("--policy <id...>", "只测算这些政策（默认全部）")
+  .action(async (opts: { subject: string; asOf: string; policy?: string[] }) => {
+    let subject: unknown;
+    try {
+      subject = JSON.parse(readFileSync(opts.subject, "utf8"));
+    } catch (e) {
+      process.stderr.write(`无法读取对象文件：${(e as Error).message}\n`);
+      process.exit(1);
+    }
+    const parsed = EvaluateBodySchema.safeParse({
+      subject,
+      asOf: opts.asOf,
+      ...(opts.policy ? { policyIds: opts.policy } : {}),
+    });
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
+      process.stderr.write(`${JSON.stringify({ errors }, null, 2)}\n`);
+      process.exit(1);
+    }
+    // the policies in force: the shipped catalogue with the versions approved in this installation
+    const h = await openMigratedDatabase(config());
+    try {
+      const catalogue = createPolicyCatalogue(h.db);
+      await catalogue.refresh();
+      process.stdout.write(`${JSON.stringify(evaluateWhatIf(catalogue, parsed.data), null, 2)}\n`);
+    } catch (e) {
+      if (e instanceof AppError) {
+        process.stderr.write(
+          `${JSON.stringify({ code: e.code, message: e.message, errors: e.errors ?? [] }, null, 2)}\n`,
+        );
+        process.exitCode = 1;
+      } else throw e;
+    } finally {
+      await h.close();
     }
   });
 

@@ -1,5 +1,6 @@
 export { buildApp } from "./app.ts";
 export { type Config, ConfigError, ensureSecretKey, loadConfig } from "./config.ts";
+export { AppError } from "./errors/catalogue.ts";
 export { caseWorkerActor } from "./lib/actor.ts";
 export { default as ExcelJS } from "./lib/exceljs.ts";
 export { createFieldCipher } from "./lib/field-cipher.ts";
@@ -8,6 +9,8 @@ export { totpCodeAt } from "./modules/auth/auth.service.ts";
 export { presentImportJob } from "./modules/imports/imports.presenter.ts";
 export { createImportsService } from "./modules/imports/imports.service.ts";
 export { createLedgerService } from "./modules/ledger/ledger.service.ts";
+export { createPolicyCatalogue } from "./modules/policies/catalogue.ts";
+export { evaluateWhatIf } from "./modules/policies/policies.service.ts";
 export { DEMO_ACCOUNTS, DEMO_CITY, DEMO_PASSWORD, isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 export { insertUser } from "./seed/factories.ts";
 export { seedJobMarket } from "./seed/job-market.ts";

@@ -1,4 +1,5 @@
-import { MINIMUM_WAGE_STANDARDS, minimumWageFor, shanghaiDate } from "@jiuye/domain";
+import { readFileSync } from "node:fs";
+import { MINIMUM_WAGE_STANDARDS, minimumWageFor, SHIPPED_POLICY_DIR, shanghaiDate } from "@jiuye/domain";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
@@ -361,5 +362,141 @@ describe("免申即享: sweep → review → notice → objections → payment �
     expect(mine.json().map((p: { policyId: string }) => p.policyId)).toEqual(["unemployment_benefit"]);
     const others = await t.request(quitUser, { method: "GET", url: "/api/v1/me/messages" });
     expect(others.json()).toEqual([]);
+  });
+});
+
+describe("applications", () => {
+  it("the same rules decide; a case worker in the region approves (a payment) or rejects (with a reason); the letter explains", async () => {
+    const elsewhereUser = await t.signIn("individual", { personId: elsewhere.id });
+    const a = await t.request(elsewhereUser, {
+      method: "POST",
+      url: "/api/v1/me/policy-applications",
+      payload: { policyId: "unemployment_benefit" },
+    });
+    expect(a.statusCode, a.body).toBe(201);
+    expect(a.json().result.state).toBe("met");
+    const twice = await t.request(elsewhereUser, {
+      method: "POST",
+      url: "/api/v1/me/policy-applications",
+      payload: { policyId: "unemployment_benefit" },
+    });
+    expect(twice.json().code).toBe("APPLICATION_EXISTS");
+    // not in xuanwu's region
+    const wrong = await t.request(xuanwu, {
+      method: "POST",
+      url: `/api/v1/policy-applications/${a.json().id}/decide`,
+      payload: { decision: "approve" },
+    });
+    expect(wrong.statusCode).toBe(404);
+    qinhuai = await t.signIn("case_worker", { regionCode: "320104" });
+    const ok = await t.request(qinhuai, {
+      method: "POST",
+      url: `/api/v1/policy-applications/${a.json().id}/decide`,
+      payload: { decision: "approve" },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().letter).toContain("予以批准");
+    expect(ok.json().letter).toContain("失业保险累计缴费月数");
+    const again = await t.request(qinhuai, {
+      method: "POST",
+      url: `/api/v1/policy-applications/${a.json().id}/decide`,
+      payload: { decision: "reject", reason: "重复" },
+    });
+    expect(again.json().code).toBe("APPLICATION_STATE");
+    const paid = await t.db
+      .selectFrom("policy_payments")
+      .select("application_id")
+      .where("subject_id", "=", elsewhere.id)
+      .execute();
+    expect(paid.map((p) => p.application_id)).toEqual([a.json().id]);
+
+    const q = await t.request(quitUser, {
+      method: "POST",
+      url: "/api/v1/me/policy-applications",
+      payload: { policyId: "unemployment_benefit" },
+    });
+    expect(q.json().result.state).toBe("not_met");
+    const noReason = await t.request(xuanwu, {
+      method: "POST",
+      url: `/api/v1/policy-applications/${q.json().id}/decide`,
+      payload: { decision: "reject" },
+    });
+    expect(noReason.statusCode).toBe(400);
+    const rejected = await t.request(xuanwu, {
+      method: "POST",
+      url: `/api/v1/policy-applications/${q.json().id}/decide`,
+      payload: { decision: "reject", reason: "本人申请解除劳动合同，不属于非本人意愿中断就业" },
+    });
+    expect(rejected.json().status).toBe("rejected");
+    expect(rejected.json().letter).toContain("不予批准");
+    await dispatchOutbox(t.db, [inAppSender, unconfiguredSmsSender]);
+    const inbox = await t.request(quitUser, { method: "GET", url: "/api/v1/me/messages" });
+    expect(inbox.json()[0].body).toContain("不予批准");
+  });
+});
+
+describe("rule changes", () => {
+  it("an upload must compile; the impact on the population is shown; another administrator approves; old decisions keep their rules", async () => {
+    const admin = await t.signIn("admin", { regionCode: null });
+    const second = await t.signIn("admin", { regionCode: null });
+    const yaml = readFileSync(new URL("unemployment_benefit.yaml", SHIPPED_POLICY_DIR), "utf8");
+    const broken = await t.request(admin, {
+      method: "POST",
+      url: "/api/v1/policy-versions",
+      payload: { yaml: yaml.replace("fact: ui_contribution_months, op", "fact: ui_months_typo, op") },
+    });
+    expect(broken.statusCode).toBe(422);
+    expect(broken.json().code).toBe("POLICY_COMPILE_FAILED");
+    expect(broken.json().errors[0].field).toBe("conditions[0].compare.left.fact");
+    expect(broken.json().errors[0].message).toContain("ui_months_typo");
+
+    const stricter = yaml.replace(/value: 12\n {8}from: 2011-07-01/, "value: 100\n        from: 2011-07-01");
+    expect(stricter).not.toBe(yaml);
+    const up = await t.request(admin, {
+      method: "POST",
+      url: "/api/v1/policy-versions",
+      payload: { yaml: stricter, note: "测试：提高缴费月数" },
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const impact = up.json().impact;
+    expect(impact.lose).toBeGreaterThanOrEqual(1);
+    expect(impact.after).toBe(impact.before - impact.lose + impact.gain);
+    expect(impact.examples.map((e: { name: string }) => e.name)).toContain("王**");
+
+    const own = await t.request(admin, {
+      method: "POST",
+      url: `/api/v1/policy-versions/${up.json().id}/decide`,
+      payload: { decision: "approve", reason: "同意" },
+    });
+    expect(own.json().code).toBe("SELF_APPROVAL");
+    const approved = await t.request(second, {
+      method: "POST",
+      url: `/api/v1/policy-versions/${up.json().id}/decide`,
+      payload: { decision: "approve", reason: "经局务会研究同意" },
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json().status).toBe("active");
+
+    const list = (await t.request(null, { method: "GET", url: "/api/v1/public/policies" })).json();
+    const ub = list.find((p: { id: string }) => p.id === "unemployment_benefit");
+    expect(ub.version).toBe(1);
+    expect(ub.conditions[0].text).toContain("不少于100个月");
+    // the person is no longer eligible under the new rule …
+    const check = await t.request(laidOffUser, { method: "POST", url: "/api/v1/me/policy-check", payload: {} });
+    expect(check.json().results.find((r: { policyId: string }) => r.policyId === "unemployment_benefit").state).toBe(
+      "not_met",
+    );
+    // … but the earlier sweep's decision is still explained by the rules it was made with
+    const sweeps = (await t.request(xuanwu, { method: "GET", url: "/api/v1/policy-sweeps" })).json();
+    const first = sweeps[sweeps.length - 1];
+    const cand = (
+      await t.request(xuanwu, { method: "GET", url: `/api/v1/policy-sweeps/${first.id}/candidates` })
+    ).json().items[0];
+    const detail = await t.request(xuanwu, {
+      method: "GET",
+      url: `/api/v1/policy-sweeps/${first.id}/candidates/${cand.id}`,
+    });
+    expect(detail.json().result.state).toBe("met");
+    expect(detail.json().result.hash).toBe(first.rulesetHash);
   });
 });

@@ -192,6 +192,45 @@ export function decisionLetter(
   return lines.join("\n");
 }
 
+/** What-if evaluation of a hypothetical subject: shared by the API and `jiuye policy evaluate`. */
+export function evaluateWhatIf(
+  catalogue: Pick<PolicyCatalogue, "all" | "byId">,
+  body: z.infer<typeof EvaluateBodySchema>,
+) {
+  const { subject } = body;
+  const errors = validateFacts(subject.kind, subject.facts);
+  if (errors.length)
+    throw new AppError("VALIDATION_FAILED", {
+      errors: errors.map((e) => ({ field: `subject.${e.path}`, code: "FACT_INVALID", message: e.message })),
+    });
+  for (const id of body.policyIds ?? []) {
+    const p = catalogue.byId(id);
+    if (!p)
+      throw new AppError("POLICY_UNKNOWN", {
+        errors: [{ field: "policyIds", code: "POLICY_UNKNOWN", message: `政策「${id}」不存在` }],
+      });
+    if (p.entity !== subject.kind)
+      throw new AppError("VALIDATION_FAILED", {
+        errors: [
+          {
+            field: "policyIds",
+            code: "POLICY_ENTITY",
+            message: `政策「${p.name}」适用于${p.entity === "person" ? "个人" : "单位"}`,
+          },
+        ],
+      });
+  }
+  const set = catalogue.all().filter((p) => p.entity === subject.kind);
+  const only = body.policyIds?.length ? new Set(body.policyIds) : undefined;
+  const results = evaluateAll(
+    set,
+    { region: subject.regionCode, facts: subject.facts, ...(subject.paid ? { paid: subject.paid } : {}) },
+    body.asOf,
+    only,
+  );
+  return { asOf: body.asOf, results: results.map(presentResult), questions: questionsOf(subject.kind, results) };
+}
+
 /**
  * The policy engine as use cases (seed §二十六 政策快办、免申即享): the public list, what-if
  * evaluation, self-checks, and sweeps from the population to payment through review, public notice
@@ -372,34 +411,7 @@ export function createPoliciesService(deps: {
 
     /** What-if (OpenFisca's /calculate): a hypothetical subject, nothing read or written. */
     evaluate(body: z.infer<typeof EvaluateBodySchema>) {
-      const { subject } = body;
-      const errors = validateFacts(subject.kind, subject.facts);
-      if (errors.length)
-        throw new AppError("VALIDATION_FAILED", {
-          errors: errors.map((e) => ({ field: `subject.${e.path}`, code: "FACT_INVALID", message: e.message })),
-        });
-      for (const id of body.policyIds ?? []) {
-        const p = policyOr422(id);
-        if (p.entity !== subject.kind)
-          throw new AppError("VALIDATION_FAILED", {
-            errors: [
-              {
-                field: "policyIds",
-                code: "POLICY_ENTITY",
-                message: `政策「${p.name}」适用于${p.entity === "person" ? "个人" : "单位"}`,
-              },
-            ],
-          });
-      }
-      const set = catalogue.all().filter((p) => p.entity === subject.kind);
-      const only = body.policyIds?.length ? new Set(body.policyIds) : undefined;
-      const results = evaluateAll(
-        set,
-        { region: subject.regionCode, facts: subject.facts, ...(subject.paid ? { paid: subject.paid } : {}) },
-        body.asOf,
-        only,
-      );
-      return { asOf: body.asOf, results: results.map(presentResult), questions: questionsOf(subject.kind, results) };
+      return evaluateWhatIf(catalogue, body);
     },
 
     /** "Which policies fit me": the caller's own registry record plus answers to earlier questions. */
