@@ -27,6 +27,8 @@ export function launchBrowser(): Promise<Browser> {
 
 export interface E2EServer {
   app: FastifyInstance;
+  /** The server's database, for a test that must move time (e.g. past a notice period). */
+  db: Awaited<ReturnType<typeof createTestDatabase>>["db"];
   baseUrl: string;
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function startE2EServer(): Promise<E2EServer> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
     app,
+    db: handle.db,
     baseUrl: `http://127.0.0.1:${port}`,
     close: async () => {
       await app.close();

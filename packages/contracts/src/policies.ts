@@ -333,3 +333,14 @@ export const DecideApplicationBodySchema = z
     message: "不予批准时必须说明理由",
     path: ["reason"],
   });
+
+export type Sweep = z.infer<typeof SweepSchema>;
+export type Candidate = z.infer<typeof CandidateSchema>;
+export type CandidateDetail = z.infer<typeof CandidateDetailSchema>;
+export type PublicNotice = z.infer<typeof PublicNoticeSchema>;
+export type Message = z.infer<typeof MessageSchema>;
+export type Payment = z.infer<typeof PaymentSchema>;
+export type PolicyApplication = z.infer<typeof ApplicationSchema>;
+export type FactQuestion = z.infer<typeof FactQuestionSchema>;
+export type SelfCheckResponse = z.infer<typeof SelfCheckResponseSchema>;
+export type PolicyVersion = z.infer<typeof PolicyVersionSchema>;

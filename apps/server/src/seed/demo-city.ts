@@ -12,6 +12,7 @@ import {
   syntheticPerson,
 } from "./factories.ts";
 import { seedJobMarket } from "./job-market.ts";
+import { seedDemoStory } from "./policy-facts.ts";
 import { SCALES, seedPopulation } from "./population.ts";
 
 /** 南京市: the demo prefecture-level city, with its real districts, streets and communities. */
@@ -138,6 +139,7 @@ export async function seedDemoCity(
     today: shanghaiDate(new Date()),
     onProgress: options.onProgress,
   });
+  await seedDemoStory(db, ids[0]!, shanghaiDate(new Date()), demoEmployer);
   for (const a of DEMO_ACCOUNTS) {
     await insertUser(db, cipher, {
       username: a.username,

@@ -47,3 +47,109 @@ export async function seedPolicyFacts(db: Kysely<Database>, opts: { today: strin
       and abs(hashtext(p.id::text || 'c')) % 100 < 7
     on conflict (source_system, source_record_id) do nothing`.execute(db);
 }
+
+/**
+ * The demo individual's story, so the self-check has something to say: an electrician laid off
+ * two months ago after seven years with insurance, registered unemployed since, with an
+ * intermediate (四级) electrician certificate — 失业保险金 applies; 技能提升补贴 does not (he is no
+ * longer employed), and the page says why.
+ */
+export async function seedDemoStory(
+  db: Kysely<Database>,
+  personId: string,
+  today: string,
+  employer: { name: string; creditCode: string },
+) {
+  const day = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+  const started = "2019-03-01";
+  const ended = day(60);
+  const unemployed = day(55);
+  const region = "320102003001";
+  const now = new Date();
+  const [employment, end, unemployment] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+  const [spell, uSpell] = [crypto.randomUUID(), crypto.randomUUID()];
+  await db.transaction().execute(async (tx) => {
+    await sql`delete from insurance_spells where person_id = ${personId}`.execute(tx);
+    await sql`delete from skill_certificates where person_id = ${personId}`.execute(tx);
+    await tx
+      .insertInto("ledger_events")
+      .values([
+        {
+          id: employment,
+          person_id: personId,
+          province_code: "32",
+          type: "employment",
+          event_date: started,
+          region_code: region,
+          employment_form: "employer",
+          employer_name: employer.name,
+          employer_credit_code: employer.creditCode,
+          contract_type: "fixed_term",
+          spell_id: spell,
+          recorded_at: now,
+        },
+        {
+          id: end,
+          person_id: personId,
+          province_code: "32",
+          type: "employment_end",
+          event_date: ended,
+          region_code: region,
+          reason: "layoff",
+          spell_id: spell,
+          recorded_at: now,
+        },
+        {
+          id: unemployment,
+          person_id: personId,
+          province_code: "32",
+          type: "unemployment",
+          event_date: unemployed,
+          region_code: region,
+          spell_id: uSpell,
+          recorded_at: now,
+        },
+      ] as never)
+      .execute();
+    await tx
+      .insertInto("ledger_spells")
+      .values([
+        {
+          id: spell,
+          person_id: personId,
+          province_code: "32",
+          kind: "employment",
+          employment_form: "employer",
+          employer_name: employer.name,
+          region_code: region,
+          started_on: started,
+          ended_on: ended,
+          end_reason: "layoff",
+          start_event_id: employment,
+          end_event_id: end,
+          updated_at: now,
+        },
+        {
+          id: uSpell,
+          person_id: personId,
+          province_code: "32",
+          kind: "unemployment",
+          region_code: region,
+          started_on: unemployed,
+          start_event_id: unemployment,
+          updated_at: now,
+        },
+      ] as never)
+      .execute();
+    await sql`
+      insert into insurance_spells (province_code, person_id, fund, employer_credit_code, from_month, to_month, base_fen, source_system, source_record_id, source_date, imported_at)
+      values ('32', ${personId}, 'unemployment', ${employer.creditCode}, '2019-03', ${day(90).slice(0, 7)}, 680000, 'demo-si', 'zm-ui', ${today}, now())`.execute(
+      tx,
+    );
+    await sql`
+      insert into skill_certificates (province_code, person_id, kind, name, level, certificate_no_masked, issued_on, issuer, source_system, source_record_id, source_date, imported_at)
+      values ('32', ${personId}, 'skill_level', '电工', 4, null, ${day(120)}, '江苏省职业技能鉴定中心', 'demo-cert', 'zm-cert', ${today}, now())`.execute(
+      tx,
+    );
+  });
+}

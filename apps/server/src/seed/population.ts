@@ -268,10 +268,12 @@ export async function seedPopulation(
       const ends = rnd.next() < 0.08;
       let endEventId: string | null = null;
       let ended: string | null = null;
+      let endReason: string | null = null;
       if (ends) {
         endEventId = crypto.randomUUID();
         ended = `${thisYear}-0${rnd.int(1, 9)}-15`;
         if (ended <= started) ended = `${thisYear}-10-15`;
+        endReason = rnd.pick(["contract_expiry", "voluntary", "involuntary"]);
         events.push({
           id: endEventId,
           person_id: ids[i],
@@ -279,7 +281,7 @@ export async function seedPopulation(
           type: "employment_end",
           event_date: ended,
           region_code: region,
-          reason: rnd.pick(["contract_expiry", "voluntary", "involuntary"]),
+          reason: endReason,
           spell_id: spellId,
           recorded_at: now,
         });
@@ -294,7 +296,7 @@ export async function seedPopulation(
         region_code: region,
         started_on: started,
         ended_on: ended,
-        end_reason: ended ? "contract_expiry" : null,
+        end_reason: endReason,
         start_event_id: eventId,
         end_event_id: endEventId,
         updated_at: now,

@@ -3,14 +3,17 @@ import {
   BankOutlined,
   BarChartOutlined,
   CalendarOutlined,
+  CheckCircleOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   IdcardOutlined,
+  ReadOutlined,
   AuditOutlined as ReviewOutlined,
   SafetyOutlined,
   SearchOutlined,
   SolutionOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
   UploadOutlined,
   UserOutlined,
 } from "@ant-design/icons";
@@ -29,6 +32,9 @@ import { MarketPage } from "../features/market/MarketPage";
 import { OverviewPage } from "../features/overview/OverviewPage";
 import { MyProfilePage } from "../features/persons/MyProfilePage";
 import { PersonsPage } from "../features/persons/PersonsPage";
+import { PolicyCheckPage } from "../features/policies/PolicyCheckPage";
+import { PolicyListPage } from "../features/policies/PolicyListPage";
+import { SweepsPage } from "../features/policies/SweepsPage";
 import { RegionsPage } from "../features/regions/RegionsPage";
 import { UsersPage } from "../features/users/UsersPage";
 
@@ -88,6 +94,27 @@ export const APP_ROUTES: AppRoute[] = [
     icon: <BarChartOutlined />,
     roles: ["case_worker", "analyst"],
     element: <MarketPage />,
+  },
+  {
+    path: "/policies",
+    label: "政策清单",
+    icon: <ReadOutlined />,
+    roles: "all",
+    element: <PolicyListPage />,
+  },
+  {
+    path: "/me/policy-check",
+    label: "政策自查",
+    icon: <CheckCircleOutlined />,
+    roles: ["individual", "employer"],
+    element: <PolicyCheckPage />,
+  },
+  {
+    path: "/policy-sweeps",
+    label: "免申即享",
+    icon: <ThunderboltOutlined />,
+    roles: ["case_worker"],
+    element: <SweepsPage />,
   },
   { path: "/imports", label: "花名册导入", icon: <UploadOutlined />, roles: ["case_worker"], element: <ImportsPage /> },
   {
