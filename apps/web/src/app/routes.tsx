@@ -34,6 +34,7 @@ import { MyProfilePage } from "../features/persons/MyProfilePage";
 import { PersonsPage } from "../features/persons/PersonsPage";
 import { PolicyCheckPage } from "../features/policies/PolicyCheckPage";
 import { PolicyListPage } from "../features/policies/PolicyListPage";
+import { PolicyVersionsPage } from "../features/policies/PolicyVersionsPage";
 import { SweepsPage } from "../features/policies/SweepsPage";
 import { RegionsPage } from "../features/regions/RegionsPage";
 import { UsersPage } from "../features/users/UsersPage";
@@ -115,6 +116,13 @@ export const APP_ROUTES: AppRoute[] = [
     icon: <ThunderboltOutlined />,
     roles: ["case_worker"],
     element: <SweepsPage />,
+  },
+  {
+    path: "/policy-versions",
+    label: "政策版本",
+    icon: <ReadOutlined />,
+    roles: ["admin", "auditor"],
+    element: <PolicyVersionsPage />,
   },
   { path: "/imports", label: "花名册导入", icon: <UploadOutlined />, roles: ["case_worker"], element: <ImportsPage /> },
   {
