@@ -22,6 +22,8 @@ interface Case {
   region: string;
   facts: Record<string, unknown>;
   paid?: Record<string, string | null>;
+  /** The subject's household besides the subject (facts of each other member). */
+  members?: Record<string, unknown>[];
   expect: {
     state: "met" | "not_met" | "unknown";
     failed?: string[];
@@ -72,7 +74,12 @@ for (const policy of policies) {
   describe(`${policy.name} (${policy.id})`, () => {
     for (const c of cases)
       it(c.name, () => {
-        const subject = { region: c.region, facts: c.facts, ...(c.paid ? { paid: c.paid } : {}) };
+        const subject = {
+          region: c.region,
+          facts: c.facts,
+          ...(c.paid ? { paid: c.paid } : {}),
+          ...(c.members ? { members: [{ facts: c.facts }, ...c.members.map((facts) => ({ facts }))] } : {}),
+        };
         const [r] = evaluateAll(policies, subject, c.as_of, new Set([policy.id]));
         const e = c.expect;
         expect(r!.state).toBe(e.state);
@@ -90,7 +97,14 @@ for (const policy of policies) {
         expect(text).not.toMatch(/undefined|NaN|\[object/);
 
         // the columnar evaluator agrees on this subject
-        const pop = populationFromSubjects(policy.entity, [subject], c.paid ? Object.keys(c.paid) : []);
+        // the household's other members are subjects of the population too, in one household
+        const others = (c.members ?? []).map((facts) => ({ region: c.region, facts }));
+        const pop = populationFromSubjects(
+          policy.entity,
+          [subject, ...others],
+          c.paid ? Object.keys(c.paid) : [],
+          c.members ? [subject, ...others].map(() => 0) : undefined,
+        );
         const col = evaluateColumnar(
           policies.filter((p) => p.entity === policy.entity),
           pop,

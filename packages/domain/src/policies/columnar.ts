@@ -33,6 +33,8 @@ export interface Population {
   cols: Record<string, Column>;
   /** Last payment day number by policy id: k = 0 → history unknown; v = NEVER → never paid. */
   paid?: Record<string, Column>;
+  /** Households as index lists (the subject included): members of i are index[offsets[i] … offsets[i+1]); known[i] = 0 → household unknown. */
+  members?: { offsets: Int32Array; index: Int32Array; known: Uint8Array };
 }
 
 export const NEVER = -1e9;
@@ -663,6 +665,51 @@ function leafCondition(ctx: Ctx, c: CNode): Planes {
       );
       return and(after, leaf(ctx, col, "<=", { t: "s", v: ctx.asOfDay, known: true }));
     }
+    case "members": {
+      const m = ctx.pop.members;
+      if (!m) return UNKNOWN(ctx);
+      const w = condition(ctx, b.where);
+      const sumCol = b.sumFact ? ctx.pop.cols[b.sumFact] : null;
+      const right = b.right ? perSubject(ctx, value(ctx, b.right)) : null;
+      const words = wordsFor(n);
+      const t = new Uint32Array(words);
+      const f = new Uint32Array(words);
+      for (let i = 0; i < n; i++) {
+        if (m.known[i] === 0) continue;
+        let yes = 0;
+        let no = 0;
+        let unk = 0;
+        let sum = 0;
+        let sumKnown = true;
+        for (let j = m.offsets[i]!; j < m.offsets[i + 1]!; j++) {
+          const x = m.index[j]!;
+          if (bitOf(w.t, x)) {
+            yes++;
+            if (sumCol) {
+              if (sumCol.k && !sumCol.k[x]) sumKnown = false;
+              else sum += sumCol.v[x]!;
+            }
+          } else if (bitOf(w.f, x)) no++;
+          else unk++;
+        }
+        const total = m.offsets[i + 1]! - m.offsets[i]!;
+        let s: number;
+        if (b.fn === "any") s = yes > 0 ? 1 : no === total ? 0 : 2;
+        else if (b.fn === "all") s = no > 0 ? 0 : yes === total ? 1 : 2;
+        else {
+          if (right!.k && !right!.k[i]) continue;
+          const x = right!.v[i]!;
+          if (b.fn === "count") {
+            let hold = 0;
+            for (let k = yes; k <= yes + unk; k++) if (cmp(k, b.op!, x)) hold++;
+            s = hold === unk + 1 ? 1 : hold === 0 ? 0 : 2;
+          } else s = unk > 0 || !sumKnown ? 2 : cmp(sum, b.op!, x) ? 1 : 0;
+        }
+        if (s === 1) t[i >>> 5]! |= 1 << (i & 31);
+        else if (s === 0) f[i >>> 5]! |= 1 << (i & 31);
+      }
+      return { t, f };
+    }
     case "notReceived": {
       // never paid is NEVER, earlier than any threshold
       const col = ctx.pop.paid?.[b.policy];
@@ -845,6 +892,8 @@ export function populationFromSubjects(
   entity: "person" | "employer",
   subjects: { region: string; facts: Record<string, unknown>; paid?: Record<string, string | null> }[],
   paidPolicies: string[] = [],
+  /** Household of each subject (subjects sharing a key are one household); null = unknown. */
+  households?: (number | string | null)[],
 ): Population {
   const defs = FACTS[entity];
   const n = subjects.length;
@@ -897,5 +946,27 @@ export function populationFromSubjects(
     }
     paid[p] = { v, k };
   }
-  return { n, regionOf, regions, cols, paid };
+  let members: Population["members"];
+  if (households) {
+    const groups = new Map<number | string, number[]>();
+    households.forEach((h, i) => {
+      if (h === null) return;
+      const g = groups.get(h) ?? [];
+      g.push(i);
+      groups.set(h, g);
+    });
+    const offsets = new Int32Array(n + 1);
+    const index: number[] = [];
+    const known = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      offsets[i] = index.length;
+      const h = households[i];
+      if (h === null || h === undefined) continue;
+      known[i] = 1;
+      index.push(...groups.get(h)!);
+    }
+    offsets[n] = index.length;
+    members = { offsets, index: Int32Array.from(index), known };
+  }
+  return { n, regionOf, regions, cols, paid, ...(members ? { members } : {}) };
 }

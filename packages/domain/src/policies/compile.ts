@@ -66,6 +66,8 @@ interface Ctx {
   topIds: string[];
   knownPolicies: Set<string> | null;
   ids: Set<string>;
+  /** Inside a `members:` where-clause: no nesting, no other policy, no payment history. */
+  inMembers?: boolean;
 }
 
 function err(ctx: Ctx, path: string, message: string): void {
@@ -299,6 +301,7 @@ const CONDITION_KINDS = [
   "not",
   "policy",
   "not_received",
+  "members",
 ];
 
 function condition(ctx: Ctx, v: unknown, path: string, top: boolean): CNode | null {
@@ -429,6 +432,10 @@ function condition(ctx: Ctx, v: unknown, path: string, top: boolean): CNode | nu
       break;
     }
     case "policy": {
+      if (ctx.inMembers) {
+        err(ctx, p, "成员条件中不能引用其他政策");
+        break;
+      }
       if (typeof arg !== "string" || (ctx.knownPolicies && !ctx.knownPolicies.has(arg))) {
         err(ctx, p, `引用了未知的政策「${String(arg)}」`);
         break;
@@ -437,7 +444,59 @@ function condition(ctx: Ctx, v: unknown, path: string, top: boolean): CNode | nu
       body = { k: "policy", id: arg };
       break;
     }
+    case "members": {
+      if (ctx.entity !== "person") {
+        err(ctx, p, "家庭成员汇总只适用于个人政策");
+        break;
+      }
+      if (ctx.inMembers) {
+        err(ctx, p, "成员条件中不能再嵌套成员汇总");
+        break;
+      }
+      const fn = isObj(arg) ? (arg.fn as "any" | "all" | "count" | "sum") : null;
+      if (!isObj(arg) || !fn || !["any", "all", "count", "sum"].includes(fn)) {
+        err(ctx, `${p}.fn`, "members 需要 fn：any（有成员满足）、all（成员均满足）、count（满足的人数）或 sum（合计）");
+        break;
+      }
+      ctx.inMembers = true;
+      const where = condition(ctx, arg.where, `${p}.where`, false);
+      ctx.inMembers = false;
+      let sumFact: string | null = null;
+      let op: CompareOp | null = null;
+      let right: VNode | null = null;
+      if (fn === "count" || fn === "sum") {
+        if (!OPS.includes(arg.op as CompareOp)) {
+          err(ctx, `${p}.op`, `${fn} 需要 op（${OPS.join(" ")}）`);
+          break;
+        }
+        op = arg.op as CompareOp;
+        let type: ValueType = "int";
+        if (fn === "sum") {
+          const f = factRef(ctx, arg.fact, `${p}.fact`);
+          if (!f) break;
+          if (f.type !== "int" && f.type !== "money") {
+            err(ctx, `${p}.fact`, `类型不匹配：${f.label}不能合计`);
+            break;
+          }
+          sumFact = f.name;
+          type = f.type;
+        }
+        right = value(
+          ctx,
+          arg.param !== undefined ? { param: arg.param } : (arg.right ?? { value: arg.value }),
+          `${p}.right`,
+          type,
+        );
+        if (!right) break;
+      }
+      if (where) body = { k: "members", fn, where, sumFact, op, right };
+      break;
+    }
     case "not_received": {
+      if (ctx.inMembers) {
+        err(ctx, p, "成员条件中不能使用享受记录");
+        break;
+      }
       if (!isObj(arg) || typeof arg.policy !== "string") {
         err(ctx, p, "not_received 需要 policy 和 period");
         break;

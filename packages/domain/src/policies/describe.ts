@@ -116,6 +116,14 @@ export function describePolicy(policy: CompiledPolicy, asOf: string, region: str
       case "notReceived":
         text = `${c.label}（${valueText(b.period)}内未享受过）`;
         break;
+      case "members":
+        text =
+          b.fn === "any"
+            ? `${c.label}（家庭中有成员${b.where.label}）`
+            : b.fn === "all"
+              ? `${c.label}（家庭成员均${b.where.label}）`
+              : `${c.label}（家庭中${b.fn === "count" ? `${b.where.label}的人数` : `${b.where.label}者的${defs[b.sumFact!]!.label}合计`}${OP[b.op!]}${valueText(b.right!)}）`;
+        break;
       case "any":
         text = `${c.label}（满足以下情形之一）`;
         break;

@@ -80,13 +80,30 @@ for (const entity of ["person", "employer"] as const)
   for (const asOf of ["2026-11-28", "2024-12-31", "2028-01-01", "2019-05-24"])
     it(`${entity} policies on ${asOf}: columnar = per-subject on every subject`, () => {
       const set = policies.filter((p) => p.entity === entity);
-      const subjects = generate(
-        entity,
-        3000,
-        asOf.length * (entity === "person" ? 7 : 11) + Number(asOf.slice(0, 4)),
-        asOf,
+      const seed = asOf.length * (entity === "person" ? 7 : 11) + Number(asOf.slice(0, 4));
+      const generated = generate(entity, 3000, seed, asOf);
+      // households of 1–4 consecutive subjects; one in ten subjects' household is unknown
+      const random = createRandom(seed + 1);
+      const households: (number | null)[] = [];
+      for (let h = 0; households.length < generated.length; h++) {
+        const size = random.int(1, 4);
+        for (let k = 0; k < size && households.length < generated.length; k++) households.push(h);
+      }
+      for (let i = 0; i < households.length; i++) if (random.next() < 0.1) households[i] = null;
+      const subjects: Subject[] = generated.map((s, i) =>
+        households[i] === null
+          ? s
+          : {
+              ...s,
+              members: generated.filter((_, j) => households[j] === households[i]).map((m) => ({ facts: m.facts })),
+            },
       );
-      const pop = populationFromSubjects(entity, subjects, ["vocational_training"]);
+      const pop = populationFromSubjects(
+        entity,
+        subjects,
+        ["vocational_training"],
+        entity === "person" ? households : undefined,
+      );
       const columnar = evaluateColumnar(set, pop, asOf);
       const counts = { met: 0, not_met: 0, unknown: 0 };
       for (const [i, s] of subjects.entries()) {

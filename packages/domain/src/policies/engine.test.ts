@@ -238,3 +238,72 @@ describe("dates and money", () => {
     expect(divRound(-7, 2, "half_up")).toBe(-4);
   });
 });
+
+describe("aggregations over the household (members: any / all / count / sum)", () => {
+  const p = compileText(`${HEAD}
+conditions:
+  - id: two_unemployed
+    label: 家庭中至少两人失业登记
+    members: { fn: count, where: { id: m_reg, label: 已失业登记, is: registered_unemployed }, op: ">=", value: 2 }
+  - id: low_income
+    label: 在职成员合计缴费基数不超过6000元
+    members: { fn: sum, where: { id: m_emp, label: 在职, is: employed }, fact: flexible_insurance_monthly_fen, op: "<=", value: 600000 }
+`);
+  const run = (members: Record<string, unknown>[] | undefined) =>
+    evaluatePolicy(
+      p,
+      { region: "320102", facts: {}, ...(members ? { members: members.map((facts) => ({ facts })) } : {}) },
+      "2026-11-28",
+    );
+
+  it("count is 满足 only when every still-possible count satisfies it, 不满足 when none does", () => {
+    const base = { employed: false, flexible_insurance_monthly_fen: 0 };
+    expect(
+      run([
+        { ...base, registered_unemployed: true },
+        { ...base, registered_unemployed: true },
+      ]).conditions[0]!.state,
+    ).toBe("met");
+    expect(
+      run([
+        { ...base, registered_unemployed: true },
+        { ...base, registered_unemployed: false },
+      ]).conditions[0]!.state,
+    ).toBe("not_met");
+    // one known, one unknown: 1 or 2 — undecided
+    const r = run([{ ...base, registered_unemployed: true }, { ...base }]);
+    expect(r.conditions[0]!.state).toBe("unknown");
+    expect(r.conditions[0]!.text).toContain("家庭成员 2 人中 1 人满足「已失业登记」，1 人信息不足");
+  });
+
+  it("sum adds the fact over the members who satisfy the clause; an unknown household is 信息不足", () => {
+    const r = run([
+      { employed: true, registered_unemployed: false, flexible_insurance_monthly_fen: 400000 },
+      { employed: true, registered_unemployed: false, flexible_insurance_monthly_fen: 300000 },
+      { employed: false, registered_unemployed: true, flexible_insurance_monthly_fen: 900000 },
+    ]);
+    expect(r.conditions[1]!.state).toBe("not_met");
+    expect(r.conditions[1]!.value).toBe("合计 7000元");
+    const none = run(undefined);
+    expect(none.state).toBe("unknown");
+    expect(none.missing).toEqual([{ fact: "$members", label: "家庭成员信息" }]);
+  });
+
+  it("members rules are person-only and do not nest", () => {
+    const nested = errorsOf(`${HEAD}
+conditions:
+  - id: a
+    label: 嵌套
+    members: { fn: any, where: { id: b, label: 内层, members: { fn: any, where: { id: c, label: 最内, is: veteran } } } }
+`);
+    expect(nested[0]!.message).toContain("不能再嵌套");
+    const employer = errorsOf(`
+id: t
+name: 单位
+entity: employer
+conditions:
+  - { id: a, label: 成员, members: { fn: any, where: { id: b, label: 在职, is: employed } } }
+`);
+    expect(employer[0]!.message).toContain("只适用于个人政策");
+  });
+});

@@ -13,7 +13,12 @@ export interface Subject {
   facts: Record<string, unknown>;
   /** Last payment date by policy id; null = never paid. Absent = unknown history. */
   paid?: Record<string, string | null>;
+  /** The household's members' facts, the subject included. Absent = household unknown. */
+  members?: { facts: Record<string, unknown> }[];
 }
+
+/** The pseudo-fact a `members:` condition misses when the household is not known. */
+export const MEMBERS_FACT = "$members";
 
 export type State = "met" | "not_met" | "unknown" | "not_evaluated";
 export const STATE_TEXT: Record<State, string> = {
@@ -303,6 +308,10 @@ function sinceDistance(env: Env, n: Extract<VNode, { k: "since" }>, op: CompareO
   return days > 0 ? `还差 ${days} 天满 ${need}${n.unit === "years" ? " 周岁" : " 个月"}（${when}）` : null;
 }
 
+function labelOfFact(env: Env, m: string): string {
+  return m === MEMBERS_FACT ? "家庭成员信息" : (env.defs[m]?.label ?? m);
+}
+
 interface CResult {
   state: Exclude<State, "not_evaluated">;
   missing: string[];
@@ -329,7 +338,7 @@ function condition(env: Env, c: CNode, top: State[]): CResult {
       threshold: null,
       distance: null,
       source,
-      missing: missing.map((m) => env.defs[m]?.label ?? m),
+      missing: missing.map((m) => labelOfFact(env, m)),
       ...extra,
     },
   });
@@ -337,7 +346,7 @@ function condition(env: Env, c: CNode, top: State[]): CResult {
     mk(
       "unknown",
       missing.length
-        ? `${c.label}：缺少「${[...new Set(missing)].map((m) => env.defs[m]?.label ?? m).join("」「")}」，无法判断`
+        ? `${c.label}：缺少「${[...new Set(missing)].map((m) => labelOfFact(env, m)).join("」「")}」，无法判断`
         : `${c.label}：${[...env.conflicts].join("；") || "无法判断"}`,
       extra,
       [...new Set(missing)],
@@ -495,6 +504,56 @@ function condition(env: Env, c: CNode, top: State[]): CResult {
         state === "unknown" ? r.missing.map((m) => m.fact) : [],
       );
     }
+    case "members": {
+      const members = env.subject.members;
+      if (!members) return unknown([MEMBERS_FACT]);
+      let t = 0;
+      let f = 0;
+      let u = 0;
+      let sum = 0;
+      let sumKnown = true;
+      const kids: ConditionTrace[] = [];
+      for (const m of members) {
+        const facts: Record<string, unknown> = {};
+        for (const name of env.policy.facts) facts[name] = normaliseFact(env.defs[name]!, m.facts[name]);
+        const r = condition({ ...env, facts, subject: { ...env.subject, facts: m.facts } }, b.where, top);
+        if (r.state === "met") {
+          t++;
+          if (b.sumFact) {
+            const x = facts[b.sumFact];
+            if (x === undefined) sumKnown = false;
+            else sum += x as number;
+          }
+        } else if (r.state === "not_met") f++;
+        else u++;
+        if (kids.length < 10) kids.push(r.trace);
+      }
+      const n = members.length;
+      let state: CResult["state"];
+      let threshold: string | null = null;
+      if (b.fn === "any") state = t > 0 ? "met" : f === n ? "not_met" : "unknown";
+      else if (b.fn === "all") state = f > 0 ? "not_met" : t === n ? "met" : "unknown";
+      else {
+        const r = value(env, b.right!);
+        if (!r.ok) return unknown(r.missing);
+        const x = r.v as number;
+        threshold = `${OP_TEXT[b.op!]} ${formatValue(b.right!.type, x)}`;
+        if (b.fn === "count") {
+          // every count still possible given the members not known either way
+          let yes = 0;
+          for (let k = t; k <= t + u; k++) if (compare(k, b.op!, x)) yes++;
+          state = yes === u + 1 ? "met" : yes === 0 ? "not_met" : "unknown";
+        } else state = u > 0 || !sumKnown ? "unknown" : compare(sum, b.op!, x) ? "met" : "not_met";
+      }
+      const shown =
+        b.fn === "sum" ? `合计 ${formatValue(env.defs[b.sumFact!]!.type, sum, env.defs[b.sumFact!])}` : `${t} 人`;
+      return mk(
+        state,
+        `${c.label}：家庭成员 ${n} 人中 ${t} 人满足「${b.where.label}」${u ? `，${u} 人信息不足` : ""}${threshold ? `（${shown}，标准${threshold}）` : ""}：${STATE_TEXT[state]}${suffix}`,
+        { value: shown, threshold, children: kids },
+        state === "unknown" ? [MEMBERS_FACT] : [],
+      );
+    }
     case "notReceived": {
       const p = value(env, b.period);
       const history = env.subject.paid;
@@ -602,7 +661,7 @@ export function evaluatePolicy(
     conditions: traces,
     failed: policy.conditions.filter((_, i) => states[i] === "not_met").map((c) => c.id),
     undetermined: policy.conditions.filter((_, i) => states[i] === "unknown").map((c) => c.id),
-    missing: [...missing].map((f) => ({ fact: f, label: defs[f]?.label ?? f })),
+    missing: [...missing].map((f) => ({ fact: f, label: f === MEMBERS_FACT ? "家庭成员信息" : (defs[f]?.label ?? f) })),
     outputs,
     amountFen,
     params: [...env.params.values()],

@@ -63,6 +63,18 @@ export type CBody =
   | { k: "any" | "all"; children: CNode[] }
   | { k: "not"; child: CNode }
   | { k: "policy"; id: string }
+  /**
+   * Aggregation over the subject's household (the subject included): any / all members satisfy
+   * `where`, the count of those who do, or the sum of a fact over them, compared with a threshold.
+   */
+  | {
+      k: "members";
+      fn: "any" | "all" | "count" | "sum";
+      where: CNode;
+      sumFact: string | null;
+      op: CompareOp | null;
+      right: VNode | null;
+    }
   | { k: "notReceived"; policy: string; period: VNode };
 
 export interface CNode {

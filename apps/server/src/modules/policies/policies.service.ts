@@ -319,7 +319,12 @@ export function createPoliciesService(deps: {
       if (!own) throw new AppError("NOT_FOUND");
       const p = await repo.personName(db, actor.personId);
       // the person's own answers complete (or correct) what the registry holds
-      const subject: Subject = { region: own.region, facts: { ...own.facts, ...answers }, paid: own.paid };
+      const subject: Subject = {
+        region: own.region,
+        facts: { ...own.facts, ...answers },
+        paid: own.paid,
+        ...(own.members ? { members: own.members } : {}),
+      };
       return { kind, id: actor.personId, name: p?.name ?? "", subject };
     }
     if (!actor.employerId) throw new AppError("NOT_FOUND", { detail: "账号未关联用人单位" });
@@ -465,7 +470,11 @@ export function createPoliciesService(deps: {
             subjectId: id,
             regionCode: subject.region,
             period: paymentPeriodOf(policy, asOf),
-            facts: { ...subject.facts, $paid: subject.paid ?? null },
+            facts: {
+              ...subject.facts,
+              $paid: subject.paid ?? null,
+              ...(subject.members ? { $members: subject.members } : {}),
+            },
             result: presentResult(result!),
             hash: policy.hash,
             asOf,
@@ -683,13 +692,22 @@ export function createPoliciesService(deps: {
         if (s !== 1) continue;
         const facts = factsAt(pop, i, "person", factNames);
         const paid = pop.paid?.vocational_training;
+        const m = pop.members;
+        const members =
+          m && m.known[i]
+            ? Array.from(m.index.subarray(m.offsets[i]!, m.offsets[i + 1]!), (x) => ({
+                facts: factsAt(pop, x, "person", factNames),
+              }))
+            : null;
         candidates.push({
           subjectId: pop.ids[i]!,
           regionCode: pop.regions[pop.regionOf[i]!]!,
           amountFen: amountAt(r, i),
+          // what the decision rests on: the facts read, the payment history and the household
           facts: {
             ...facts,
             $paid: { vocational_training: paid && paid.v[i] !== NEVER ? dateOfDay(paid.v[i]!) : null },
+            ...(members ? { $members: members } : {}),
           },
         });
       }
@@ -768,20 +786,21 @@ export function createPoliciesService(deps: {
       const c = await repo.findCandidate(db, candidateId);
       if (!c || c.sweep_id !== s.id) throw new AppError("NOT_FOUND");
       const policy = catalogue.byHash(s.ruleset_hash) ?? policyOr422(s.policy_id);
-      const { $paid, ...facts } = c.facts as Record<string, unknown> & { $paid?: Record<string, string | null> };
+      const { $paid, $members, ...facts } = c.facts as Record<string, unknown> & {
+        $paid?: Record<string, string | null>;
+        $members?: { facts: Record<string, unknown> }[];
+      };
+      const subject: Subject = {
+        region: c.region_code,
+        facts,
+        paid: $paid ?? {},
+        ...($members ? { members: $members } : {}),
+      };
       const set = catalogue.all().filter((p) => p.id !== policy.id && p.entity === policy.entity);
       const deps = new Map<string, PolicyResult>();
       for (const d of set.filter((p) => policy.dependsOn.includes(p.id)))
-        deps.set(
-          d.id,
-          evaluateAll([d], { region: c.region_code, facts, paid: $paid ?? {} }, String(s.as_of).slice(0, 10))[0]!,
-        );
-      const result = evaluatePolicy(
-        policy,
-        { region: c.region_code, facts, paid: $paid ?? {} },
-        String(s.as_of).slice(0, 10),
-        deps,
-      );
+        deps.set(d.id, evaluateAll([d], subject, String(s.as_of).slice(0, 10))[0]!);
+      const result = evaluatePolicy(policy, subject, String(s.as_of).slice(0, 10), deps);
       const objections = await repo.objectionsOf(db, c.id);
       await audit.record(db, ctx, { action: "policy.candidate.read", subjectType: "person", subjectId: c.subject_id });
       return {

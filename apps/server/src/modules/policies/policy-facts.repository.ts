@@ -225,7 +225,15 @@ export const policyFactsRepository = {
       asOf,
       sql`id = ${personId} and residence_region_code like ${`${regionPrefix}%`}`,
     ).execute(ex);
-    return rows[0] ? { id: rows[0].id, ...personFactsOf(rows[0], asOf) } : null;
+    if (!rows[0]) return null;
+    // the household (the person included), for 零就业家庭 and other member rules; unknown without one
+    const { rows: household } = await personFactsSql(
+      asOf,
+      sql`id in (select m.person_id from household_members m
+                 where m.left_on is null and m.household_id = (select household_id from household_members where person_id = ${personId} and left_on is null))`,
+    ).execute(ex);
+    const members = household.length ? household.map((r) => ({ facts: personFactsOf(r, asOf).facts })) : undefined;
+    return { id: rows[0].id, ...personFactsOf(rows[0], asOf), ...(members ? { members } : {}) };
   },
 
   /**
@@ -330,7 +338,40 @@ export const policyFactsRepository = {
         onBatch?.(i, n);
       }
       await sql.raw(`close ${cursor}`).execute(tx);
+      // households as index lists; a household with a member outside the region is unknown
+      const indexOf = new Map<string, number>();
+      for (let k = 0; k < i; k++) indexOf.set(ids[k]!, k);
+      const { rows: hm } = await sql<{ household_id: string; person_id: string }>`
+        select m.household_id, m.person_id
+        from household_members m
+        where m.left_on is null and m.household_id in (
+          select household_id from household_members mm join persons p on p.id = mm.person_id
+          where mm.left_on is null and p.residence_region_code like ${`${regionPrefix}%`})
+        order by m.household_id`.execute(tx);
+      const groupOf = new Int32Array(i).fill(-1);
+      const groups: number[][] = [];
+      for (let k = 0; k < hm.length; ) {
+        let end = k;
+        while (end < hm.length && hm[end]!.household_id === hm[k]!.household_id) end++;
+        const inScope = hm.slice(k, end).map((r) => indexOf.get(r.person_id));
+        if (inScope.every((x) => x !== undefined)) {
+          for (const x of inScope) groupOf[x!] = groups.length;
+          groups.push(inScope as number[]);
+        }
+        k = end;
+      }
+      const offsets = new Int32Array(i + 1);
+      const known = new Uint8Array(i);
+      const index: number[] = [];
+      for (let k = 0; k < i; k++) {
+        offsets[k] = index.length;
+        if (groupOf[k]! < 0) continue;
+        known[k] = 1;
+        for (const x of groups[groupOf[k]!]!) index.push(x);
+      }
+      offsets[i] = index.length;
       return {
+        members: { offsets, index: Int32Array.from(index), known },
         n: i,
         ids: ids.slice(0, i),
         regionOf,
