@@ -10,6 +10,9 @@ import { type Kysely, sql } from "kysely";
 export async function seedPolicyFacts(db: Kysely<Database>, opts: { today: string; regionPrefix?: string }) {
   const month = opts.today.slice(0, 7);
   const prefix = `${opts.regionPrefix ?? ""}%`;
+  // fresh statistics after the bulk load: without them the planner nests loops over a million rows
+  await sql`analyze persons`.execute(db);
+  await sql`analyze ledger_spells`.execute(db);
   await sql`
     insert into insurance_spells (province_code, person_id, fund, employer_credit_code, from_month, to_month, base_fen, source_system, source_record_id, source_date, imported_at)
     select p.province_code, p.id, 'unemployment', null,
