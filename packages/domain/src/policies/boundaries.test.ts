@@ -154,7 +154,8 @@ describe("every parameter value takes effect on its first day", () => {
           const before = resolveParam(param, dateOfDay(dayNumber(v.from) - 1), where);
           expect(before.ok ? before.chosen.label : null).not.toBe(v.label);
           if (v.to) {
-            expect(resolveParam(param, v.to, where).ok && resolveParam(param, v.to, where).chosen?.label).toBe(v.label);
+            const last = resolveParam(param, v.to, where);
+            expect(last.ok ? last.chosen.label : null).toBe(v.label);
             const after = resolveParam(param, dateOfDay(dayNumber(v.to) + 1), where);
             expect(after.ok ? after.chosen.label : null).not.toBe(v.label);
           }

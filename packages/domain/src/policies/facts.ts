@@ -71,7 +71,6 @@ export const PERSON_FACTS: Record<string, FactDef> = {
   returning_migrant: { type: "bool", label: "返乡创业农民工" },
   released_prisoner: { type: "bool", label: "刑满释放人员" },
   landless_farmer: { type: "bool", label: "失地农民" },
-  zero_employment_household: { type: "bool", label: "零就业家庭成员" },
   certificate_level: {
     type: "int",
     label: "最近取得的职业技能等级（1 一级/高级技师 … 5 五级/初级工）",
