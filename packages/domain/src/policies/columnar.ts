@@ -674,39 +674,61 @@ function leafCondition(ctx: Ctx, c: CNode): Planes {
       const words = wordsFor(n);
       const t = new Uint32Array(words);
       const f = new Uint32Array(words);
+      const wt = w.t;
+      const wf = w.f;
+      const offsets = m.offsets;
+      const index = m.index;
+      const known = m.known;
+      // any / all: counts only, branch-free per member (the hot path of a household rule)
+      if (b.fn === "any" || b.fn === "all") {
+        const any = b.fn === "any";
+        for (let i = 0; i < n; i++) {
+          let yes = 0;
+          let no = 0;
+          const end = offsets[i + 1]!;
+          for (let j = offsets[i]!; j < end; j++) {
+            const x = index[j]!;
+            const bit = x & 31;
+            yes += (wt[x >>> 5]! >>> bit) & 1;
+            no += (wf[x >>> 5]! >>> bit) & 1;
+          }
+          const total = end - offsets[i]!;
+          const k = known[i]!;
+          const met = any ? +(yes > 0) : +(yes === total);
+          const not = any ? +(no === total) : +(no > 0);
+          t[i >>> 5]! |= (met & k) << (i & 31);
+          f[i >>> 5]! |= (not & k) << (i & 31);
+        }
+        return { t, f };
+      }
       for (let i = 0; i < n; i++) {
-        if (m.known[i] === 0) continue;
+        if (known[i] === 0) continue;
         let yes = 0;
         let no = 0;
         let unk = 0;
         let sum = 0;
         let sumKnown = true;
-        for (let j = m.offsets[i]!; j < m.offsets[i + 1]!; j++) {
-          const x = m.index[j]!;
-          if (bitOf(w.t, x)) {
+        for (let j = offsets[i]!; j < offsets[i + 1]!; j++) {
+          const x = index[j]!;
+          if (bitOf(wt, x)) {
             yes++;
             if (sumCol) {
               if (sumCol.k && !sumCol.k[x]) sumKnown = false;
               else sum += sumCol.v[x]!;
             }
-          } else if (bitOf(w.f, x)) no++;
+          } else if (bitOf(wf, x)) no++;
           else unk++;
         }
-        const total = m.offsets[i + 1]! - m.offsets[i]!;
-        let s: number;
-        if (b.fn === "any") s = yes > 0 ? 1 : no === total ? 0 : 2;
-        else if (b.fn === "all") s = no > 0 ? 0 : yes === total ? 1 : 2;
-        else {
-          if (right!.k && !right!.k[i]) continue;
-          const x = right!.v[i]!;
-          if (b.fn === "count") {
-            let hold = 0;
-            for (let k = yes; k <= yes + unk; k++) if (cmp(k, b.op!, x)) hold++;
-            s = hold === unk + 1 ? 1 : hold === 0 ? 0 : 2;
-          } else s = unk > 0 || !sumKnown ? 2 : cmp(sum, b.op!, x) ? 1 : 0;
-        }
-        if (s === 1) t[i >>> 5]! |= 1 << (i & 31);
-        else if (s === 0) f[i >>> 5]! |= 1 << (i & 31);
+        if (right!.k && !right!.k[i]) continue;
+        const x = right!.v[i]!;
+        let st: number;
+        if (b.fn === "count") {
+          let hold = 0;
+          for (let k = yes; k <= yes + unk; k++) if (cmp(k, b.op!, x)) hold++;
+          st = hold === unk + 1 ? 1 : hold === 0 ? 0 : 2;
+        } else st = unk > 0 || !sumKnown ? 2 : cmp(sum, b.op!, x) ? 1 : 0;
+        if (st === 1) t[i >>> 5]! |= 1 << (i & 31);
+        else if (st === 0) f[i >>> 5]! |= 1 << (i & 31);
       }
       return { t, f };
     }

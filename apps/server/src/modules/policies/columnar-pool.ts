@@ -48,7 +48,17 @@ function slotsFor(n: number, conditions: number): ResultSlots {
 async function start(threads: number, pop: Population): Promise<ColumnarPool> {
   const n = pop.n;
   // slices start on a word boundary so that each worker owns whole words of the bit planes
-  const cut = (i: number) => Math.min(n, Math.ceil((n * i) / threads / 32) * 32);
+  // and between households, so that every household is evaluated whole by one worker
+  const spans = (c: number) => {
+    const m = pop.members;
+    if (!m || c <= 0 || c >= n) return false;
+    return Array.from(m.index.subarray(m.offsets[c - 1]!, m.offsets[c]!)).some((x) => x >= c);
+  };
+  const cut = (i: number) => {
+    let c = Math.min(n, Math.ceil((n * i) / threads / 32) * 32);
+    while (spans(c)) c = Math.min(n, c + 32);
+    return c;
+  };
   const slices = Array.from({ length: threads }, (_, i) => [cut(i), cut(i + 1)] as const);
   const workers = slices.map(() => new Worker(WORKER_URL));
   await Promise.all(
@@ -182,5 +192,26 @@ export function syntheticPersonPopulation(n: number, seed: number, asOf: string,
     paidK[i] = 1;
     paidV[i] = rnd() < 0.9 ? NEVER : today - Math.floor(rnd() * 700);
   }
-  return { n, regionOf, regions, cols, paid: { vocational_training: { v: paidV, k: paidK } } };
+  // households of 1–4 consecutive persons (the subject included in its own list)
+  const offsets = shared ? sharedArray(Int32Array, n + 1) : new Int32Array(n + 1);
+  const index = shared ? sharedArray(Int32Array, n * 4) : new Int32Array(n * 4);
+  const known = u8(n).fill(1);
+  let at = 0;
+  for (let start = 0; start < n; ) {
+    const size = Math.min(n - start, 1 + Math.floor(rnd() * 4));
+    for (let i = start; i < start + size; i++) {
+      offsets[i] = at;
+      for (let j = start; j < start + size; j++) index[at++] = j;
+    }
+    start += size;
+  }
+  offsets[n] = at;
+  return {
+    n,
+    regionOf,
+    regions,
+    cols,
+    paid: { vocational_training: { v: paidV, k: paidK } },
+    members: { offsets, index: index.subarray(0, at), known },
+  };
 }

@@ -23,6 +23,24 @@ parentPort!.on("message", (m) => {
       cols: Object.fromEntries(Object.entries(pop.cols).map(([k, c]) => [k, sub(c, from, to)])),
       paid: Object.fromEntries(Object.entries(pop.paid ?? {}).map(([k, c]) => [k, sub(c, from, to)])),
     };
+    // households: the slice keeps its own lists, re-based to slice indexes (slices cut between
+    // households would split one; the pool cuts on word boundaries, so a household spanning the cut
+    // is marked unknown on both sides rather than evaluated in part)
+    if (pop.members) {
+      const m = pop.members;
+      const offsets = new Int32Array(to - from + 1);
+      const index: number[] = [];
+      const known = new Uint8Array(to - from);
+      for (let i = from; i < to; i++) {
+        offsets[i - from] = index.length;
+        const list = m.index.subarray(m.offsets[i]!, m.offsets[i + 1]!);
+        if (!m.known[i] || list.some((x) => x < from || x >= to)) continue;
+        known[i - from] = 1;
+        for (const x of list) index.push(x - from);
+      }
+      offsets[to - from] = index.length;
+      slice.members = { offsets, index: Int32Array.from(index), known };
+    }
     parentPort!.postMessage({ ready: true });
     return;
   }
