@@ -268,7 +268,7 @@ export function createPoliciesService(deps: {
     ex: Kysely<Database> | Parameters<typeof repo.findSweep>[0] = db,
   ) {
     const s = await repo.findSweep(ex, id, lock);
-    if (!s || !s.region_code.startsWith(staffRegion(actor))) throw new AppError("NOT_FOUND");
+    if (!s?.region_code.startsWith(staffRegion(actor))) throw new AppError("NOT_FOUND");
     return s;
   }
 
@@ -513,7 +513,7 @@ export function createPoliciesService(deps: {
     ) {
       const out = await db.transaction().execute(async (tx) => {
         const a = await applicationsRepository.find(tx, id, true);
-        if (!a || !a.region_code.startsWith(staffRegion(actor))) throw new AppError("NOT_FOUND");
+        if (!a?.region_code.startsWith(staffRegion(actor))) throw new AppError("NOT_FOUND");
         if (a.status !== "submitted") throw new AppError("APPLICATION_STATE");
         const result = (typeof a.result === "string" ? JSON.parse(a.result) : a.result) as ReturnType<
           typeof presentResult
@@ -694,7 +694,7 @@ export function createPoliciesService(deps: {
         const paid = pop.paid?.vocational_training;
         const m = pop.members;
         const members =
-          m && m.known[i]
+          m?.known[i]
             ? Array.from(m.index.subarray(m.offsets[i]!, m.offsets[i + 1]!), (x) => ({
                 facts: factsAt(pop, x, "person", factNames),
               }))
