@@ -693,12 +693,11 @@ export function createPoliciesService(deps: {
         const facts = factsAt(pop, i, "person", factNames);
         const paid = pop.paid?.vocational_training;
         const m = pop.members;
-        const members =
-          m?.known[i]
-            ? Array.from(m.index.subarray(m.offsets[i]!, m.offsets[i + 1]!), (x) => ({
-                facts: factsAt(pop, x, "person", factNames),
-              }))
-            : null;
+        const members = m?.known[i]
+          ? Array.from(m.index.subarray(m.offsets[i]!, m.offsets[i + 1]!), (x) => ({
+              facts: factsAt(pop, x, "person", factNames),
+            }))
+          : null;
         candidates.push({
           subjectId: pop.ids[i]!,
           regionCode: pop.regions[pop.regionOf[i]!]!,

@@ -228,17 +228,15 @@ export const policyFactsRepository = {
     asOf: string,
     onBatch?: (done: number, total: number) => void,
   ): Promise<Population & { ids: string[]; regionCodes: string[] }> {
-    return db.transaction().execute(async (tx) => {
-      // the aggregations hash a million rows each: give them memory instead of spilling to disk
-      await sql`set local work_mem = '256MB'`.execute(tx);
-      const where = sql`residence_region_code like ${`${regionPrefix}%`}`;
-      const n = Number(
-        (await sql<{ n: string }>`select count(*) as n from persons where death_date is null and ${where}`.execute(tx))
-          .rows[0]!.n,
-      );
-      const all = Number(
-        (await sql<{ n: string }>`select count(*) as n from persons where death_date is null`.execute(tx)).rows[0]!.n,
-      );
+    const where = sql`residence_region_code like ${`${regionPrefix}%`}`;
+    const n = Number(
+      (await sql<{ n: string }>`select count(*) as n from persons where death_date is null and ${where}`.execute(db))
+        .rows[0]!.n,
+    );
+    const all = Number(
+      (await sql<{ n: string }>`select count(*) as n from persons where death_date is null`.execute(db)).rows[0]!.n,
+    );
+    {
       const cols: Record<string, Column> = {};
       for (const name of Object.keys(PERSON_FACTS)) cols[name] = { v: new Float64Array(n), k: new Uint8Array(n) };
       const paidV = new Float64Array(n);
@@ -257,19 +255,6 @@ export const policyFactsRepository = {
       const householdOf = new Int32Array(n).fill(-1);
       const households = new Map<string, number>();
       const householdSize: number[] = [];
-      const cursor = `policy_facts_${Math.random().toString(36).slice(2)}`;
-      await sql`declare ${sql.raw(cursor)} no scroll cursor for
-        select concat_ws('|', f.id, f.region, f.birth_date, f.sex, coalesce(f.education, ''), coalesce(f.hukou_type, ''),
-          coalesce(f.retirement_category, ''), coalesce(f.unemployed_since, ''), coalesce(f.employment_form, ''),
-          coalesce(f.employed_since, ''), coalesce(f.last_separation_reason, ''), f.ui_months, f.flexible_paying::int,
-          coalesce(f.graduation_date, ''), f.veteran::int, f.disability_grade, f.dibao::int, f.poverty_alleviated::int,
-          f.rural_migrant::int, f.released_prisoner::int, f.certificate_level, coalesce(f.certificate_date, ''),
-          coalesce(f.vocational_last, ''), f.skill_count, f.difficulty::int, coalesce(hm.household_id::text, ''),
-          coalesce(hs.size, 0)) as l
-        from (${personFactsSql(asOf, where, n * 3 < all)}) f
-        left join household_members hm on hm.person_id = f.id and hm.left_on is null
-        left join (select household_id, count(*)::int as size from household_members where left_on is null group by household_id) hs
-          on hs.household_id = hm.household_id`.execute(tx);
       let i = 0;
       const set = (name: string, at: number, x: number) => {
         const c = cols[name]!;
@@ -284,9 +269,7 @@ export const policyFactsRepository = {
       const dateOf = (name: string, at: number, x: string) => {
         if (x) set(name, at, dayNumber(x));
       };
-      for (;;) {
-        const { rows } = await sql.raw<{ l: string }>(`fetch 50000 from ${cursor}`).execute(tx);
-        if (!rows.length) break;
+      const parse = (rows: { l: string }[]) => {
         for (const { l } of rows) {
           if (i >= n) break;
           const f = l.split("|");
@@ -352,8 +335,41 @@ export const policyFactsRepository = {
           i++;
         }
         onBatch?.(i, n);
-      }
-      await sql.raw(`close ${cursor}`).execute(tx);
+      };
+      // Two cursors over the two halves of the id space, on two connections (PostgreSQL never runs a
+      // cursor's plan in parallel; two halves keep both cores busy), and each fetches its next batch
+      // before the current one is parsed, so the database and this process work at the same time.
+      // On the embedded database the two transactions simply run one after the other.
+      const restrict = n * 3 < all;
+      const PIVOT = "80000000-0000-0000-0000-000000000000";
+      const readPart = (part: ReturnType<typeof sql>) =>
+        db.transaction().execute(async (tx) => {
+          // the aggregations hash up to a million rows each: memory instead of spilling to disk
+          await sql`set local work_mem = '256MB'`.execute(tx);
+          const cursor = `policy_facts_${Math.random().toString(36).slice(2)}`;
+          await sql`declare ${sql.raw(cursor)} no scroll cursor for
+        select concat_ws('|', f.id, f.region, f.birth_date, f.sex, coalesce(f.education, ''), coalesce(f.hukou_type, ''),
+          coalesce(f.retirement_category, ''), coalesce(f.unemployed_since, ''), coalesce(f.employment_form, ''),
+          coalesce(f.employed_since, ''), coalesce(f.last_separation_reason, ''), f.ui_months, f.flexible_paying::int,
+          coalesce(f.graduation_date, ''), f.veteran::int, f.disability_grade, f.dibao::int, f.poverty_alleviated::int,
+          f.rural_migrant::int, f.released_prisoner::int, f.certificate_level, coalesce(f.certificate_date, ''),
+          coalesce(f.vocational_last, ''), f.skill_count, f.difficulty::int, coalesce(hm.household_id::text, ''),
+          coalesce(hs.size, 0)) as l
+        from (${personFactsSql(asOf, sql`${where} and ${part}`, restrict)}) f
+        left join household_members hm on hm.person_id = f.id and hm.left_on is null
+        left join (select household_id, count(*)::int as size from household_members where left_on is null group by household_id) hs
+          on hs.household_id = hm.household_id`.execute(tx);
+          const fetch = () => sql.raw<{ l: string }>(`fetch 20000 from ${cursor}`).execute(tx);
+          let pending = fetch();
+          for (;;) {
+            const { rows } = await pending;
+            if (!rows.length) break;
+            pending = fetch();
+            parse(rows);
+          }
+          await sql.raw(`close ${cursor}`).execute(tx);
+        });
+      await Promise.all([readPart(sql`id < ${PIVOT}`), readPart(sql`id >= ${PIVOT}`)]);
       // households as index lists; one with a member outside the region (fewer seen than it has) is unknown
       const seen = new Int32Array(householdSize.length);
       for (let k = 0; k < i; k++) if (householdOf[k]! >= 0) seen[householdOf[k]!]!++;
@@ -393,7 +409,7 @@ export const policyFactsRepository = {
         paid: { vocational_training: { v: paidV, k: paidK } },
         members: { offsets, index, known },
       };
-    });
+    }
   },
 };
 
