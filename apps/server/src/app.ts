@@ -164,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("postings", postings);
   app.decorate("matchIndex", matchIndex);
   app.decorate("policyCatalogue", catalogue);
+  app.decorate("policies", policies);
   app.decorate("beginDrain", () => {
     draining = true;
   });

@@ -134,6 +134,9 @@ const MATRIX: Record<string, Allowed> = {
   "POST /api/v1/policy-versions": ["admin"],
   "POST /api/v1/policy-versions/{id}/decide": ["admin"],
   "GET /api/v1/public/notices/{id}": "public",
+  "GET /api/v1/policy-schedules": ["case_worker"],
+  "POST /api/v1/policy-schedules": ["case_worker"],
+  "POST /api/v1/policy-schedules/{id}/stop": ["case_worker"],
   "POST /api/v1/notices/{id}/objections": "all",
 };
 

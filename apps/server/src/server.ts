@@ -9,6 +9,7 @@ import { createAuditService } from "./modules/audit/audit.service.ts";
 import type { ImportsService } from "./modules/imports/imports.service.ts";
 import type { PolicyCatalogue } from "./modules/policies/catalogue.ts";
 import { dispatchOutbox, inAppSender, unconfiguredSmsSender } from "./modules/policies/outbox.ts";
+import type { PoliciesService } from "./modules/policies/policies.service.ts";
 import type { PostingsService } from "./modules/postings/postings.service.ts";
 import type { MatchIndexLoader } from "./modules/seekers/match-index.ts";
 import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
@@ -104,6 +105,13 @@ export async function startServer(
     );
   }, 5_000);
   dispatcher.unref();
+  // 定期比对: sweeps case workers scheduled for a day of the month
+  const scheduler = setInterval(() => {
+    (app as unknown as { policies: PoliciesService }).policies
+      .runDueSchedules()
+      .catch((e) => app.log.error({ err: String(e) }, "scheduled sweeps failed"));
+  }, 5 * 60_000);
+  scheduler.unref();
   // The in-process recommendation index: built in the background, then kept fresh by polling.
   const matchIndex = (app as unknown as { matchIndex: MatchIndexLoader }).matchIndex;
   const indexStarted = performance.now();
@@ -142,6 +150,7 @@ export async function startServer(
       clearInterval(sealer);
       clearInterval(expirer);
       clearInterval(dispatcher);
+      clearInterval(scheduler);
       clearInterval(poller);
       await audit.seal(handle.db).catch(() => 0);
       await handle.close();

@@ -344,3 +344,25 @@ export type PolicyApplication = z.infer<typeof ApplicationSchema>;
 export type FactQuestion = z.infer<typeof FactQuestionSchema>;
 export type SelfCheckResponse = z.infer<typeof SelfCheckResponseSchema>;
 export type PolicyVersion = z.infer<typeof PolicyVersionSchema>;
+
+export const CreateScheduleBodySchema = z.strictObject({
+  policyId: PolicyId,
+  regionCode: RegionCodeSchema.optional(),
+  dayOfMonth: z.number().int().min(1, "每月执行日应为1—28日").max(28, "每月执行日应为1—28日"),
+});
+
+export const ScheduleSchema = z
+  .object({
+    id: UuidSchema,
+    policyId: z.string(),
+    policyName: z.string(),
+    regionCode: z.string(),
+    dayOfMonth: z.number().int(),
+    nextRunOn: z.string(),
+    active: z.boolean(),
+    lastRunAt: z.string().nullable(),
+    lastSweepId: z.string().nullable(),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: "PolicySchedule" });
+export type Schedule = z.infer<typeof ScheduleSchema>;

@@ -129,6 +129,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index outbox_pending_idx on outbox_messages(created_at) where status = 'pending';
     create index outbox_recipient_idx on outbox_messages(recipient_id, created_at desc);
 
+    -- 定期比对: a sweep a case worker asks to run every month on a given day
+    create table policy_schedules (
+      id uuid primary key default gen_random_uuid(),
+      policy_id varchar(64) not null,
+      region_code varchar(12) not null,
+      day_of_month smallint not null check (day_of_month between 1 and 28),
+      next_run_on date not null,
+      active boolean not null default true,
+      created_by uuid not null references users(id),
+      created_at timestamptz not null default now(),
+      last_run_at timestamptz,
+      last_sweep_id uuid references policy_sweeps(id),
+      last_error text
+    );
+    create unique index policy_schedules_one_active on policy_schedules(policy_id, region_code) where active;
+
     create table policy_applications (
       id uuid primary key default gen_random_uuid(),
       policy_id varchar(64) not null,
@@ -157,6 +173,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     drop table if exists policy_applications;
+    drop table if exists policy_schedules;
     drop table if exists outbox_messages;
     drop table if exists policy_payments;
     drop table if exists policy_objections;

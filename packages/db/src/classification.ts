@@ -534,6 +534,21 @@ export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
       .map((c) => [c, "internal" as DataClass])
       .concat(["recipient_id", "title", "body"].map((c) => [c, "personal" as DataClass])),
   ),
+  policy_schedules: Object.fromEntries(
+    [
+      "id",
+      "policy_id",
+      "region_code",
+      "day_of_month",
+      "next_run_on",
+      "active",
+      "created_by",
+      "created_at",
+      "last_run_at",
+      "last_sweep_id",
+      "last_error",
+    ].map((c) => [c, "internal" as DataClass]),
+  ),
   policy_applications: Object.fromEntries(
     [
       "id",

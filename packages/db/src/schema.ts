@@ -582,6 +582,20 @@ export interface OutboxMessagesTable {
   read_at: Timestamp | null;
 }
 
+export interface PolicySchedulesTable {
+  id: Generated<string>;
+  policy_id: string;
+  region_code: string;
+  day_of_month: number;
+  next_run_on: string;
+  active: Generated<boolean>;
+  created_by: string;
+  created_at: Generated<Date>;
+  last_run_at: Timestamp | null;
+  last_sweep_id: string | null;
+  last_error: string | null;
+}
+
 export interface PolicyApplicationsTable {
   id: Generated<string>;
   policy_id: string;
@@ -611,6 +625,7 @@ export interface Database {
   policy_payments: PolicyPaymentsTable;
   outbox_messages: OutboxMessagesTable;
   policy_applications: PolicyApplicationsTable;
+  policy_schedules: PolicySchedulesTable;
   job_fairs: JobFairsTable;
   job_fair_postings: JobFairPostingsTable;
   job_fair_registrations: JobFairRegistrationsTable;

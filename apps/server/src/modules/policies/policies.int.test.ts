@@ -500,3 +500,50 @@ describe("rule changes", () => {
     expect(detail.json().result.hash).toBe(first.rulesetHash);
   });
 });
+
+describe("scheduled sweeps (定期比对)", () => {
+  it("runs on its day as the case worker who set it, once per month, into their review list", async () => {
+    const worker = await t.signIn("case_worker", { regionCode: "320102" });
+    const today = shanghaiDate(t.clock.now());
+    const day = Number(today.slice(8, 10));
+    const bad = await t.request(worker, {
+      method: "POST",
+      url: "/api/v1/policy-schedules",
+      payload: { policyId: "unemployment_benefit", dayOfMonth: 31 },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe("dayOfMonth");
+    const created = await t.request(worker, {
+      method: "POST",
+      url: "/api/v1/policy-schedules",
+      payload: { policyId: "unemployment_benefit", dayOfMonth: Math.min(day, 28) },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const again = await t.request(worker, {
+      method: "POST",
+      url: "/api/v1/policy-schedules",
+      payload: { policyId: "unemployment_benefit", dayOfMonth: 1 },
+    });
+    expect(again.statusCode).toBe(409);
+    const service = (t.app as unknown as { policies: { runDueSchedules(): Promise<number> } }).policies;
+    const before = await count("policy_sweeps");
+    // due today (or, past the 28th, next month): run until it has run once
+    if (day > 28) await afterDays(5);
+    expect(await service.runDueSchedules()).toBe(1);
+    expect(await service.runDueSchedules()).toBe(0); // claimed: not twice
+    expect(await count("policy_sweeps")).toBe(before + 1);
+    const [s] = (await t.request(worker, { method: "GET", url: "/api/v1/policy-schedules" })).json();
+    expect(s.lastSweepId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(s.nextRunOn > shanghaiDate(t.clock.now())).toBe(true);
+    const sweep = await t.db
+      .selectFrom("policy_sweeps")
+      .select(["created_by", "region_code"])
+      .where("id", "=", s.lastSweepId)
+      .executeTakeFirstOrThrow();
+    expect(sweep).toEqual({ created_by: worker.userId, region_code: "320102" });
+    const other = await t.request(qinhuai, { method: "POST", url: `/api/v1/policy-schedules/${s.id}/stop` });
+    expect(other.statusCode).toBe(404);
+    const stop = await t.request(worker, { method: "POST", url: `/api/v1/policy-schedules/${s.id}/stop` });
+    expect(stop.statusCode).toBe(200);
+  });
+});

@@ -525,3 +525,80 @@ export const applicationsRepository = {
     return rows[0]?.id ?? null;
   },
 };
+
+/** 定期比对 schedules. */
+export const schedulesRepository = {
+  insert(
+    db: Executor,
+    s: { policyId: string; regionCode: string; dayOfMonth: number; nextRunOn: string; createdBy: string },
+  ) {
+    return db
+      .insertInto("policy_schedules")
+      .values({
+        policy_id: s.policyId,
+        region_code: s.regionCode,
+        day_of_month: s.dayOfMonth,
+        next_run_on: s.nextRunOn,
+        created_by: s.createdBy,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
+  list(db: Executor, regionPrefix: string) {
+    return db
+      .selectFrom("policy_schedules")
+      .selectAll()
+      .where("region_code", "like", prefixPattern(regionPrefix))
+      .orderBy("created_at", "desc")
+      .limit(100)
+      .execute();
+  },
+  find(db: Executor, id: string) {
+    return db.selectFrom("policy_schedules").selectAll().where("id", "=", id).executeTakeFirst();
+  },
+  stop(db: Executor, id: string) {
+    return db
+      .updateTable("policy_schedules")
+      .set({ active: false })
+      .where("id", "=", id)
+      .where("active", "=", true)
+      .execute();
+  },
+  due(db: Executor, today: string) {
+    return db
+      .selectFrom("policy_schedules as s")
+      .innerJoin("users as u", "u.id", "s.created_by")
+      .select([
+        "s.id",
+        "s.policy_id",
+        "s.region_code",
+        "s.day_of_month",
+        "s.next_run_on",
+        "u.id as user_id",
+        "u.username",
+        "u.display_name",
+        "u.region_code as user_region",
+        "u.disabled",
+      ])
+      .where("s.active", "=", true)
+      .where("s.next_run_on", "<=", today)
+      .execute();
+  },
+  /** Claim a due run by moving its date on: only one server wins a given run. */
+  claim(db: Executor, id: string, was: string, next: string) {
+    return db
+      .updateTable("policy_schedules")
+      .set({ next_run_on: next })
+      .where("id", "=", id)
+      .where("next_run_on", "=", was)
+      .executeTakeFirst()
+      .then((r) => Number(r.numUpdatedRows) === 1);
+  },
+  recordRun(db: Executor, id: string, sweepId: string | null, error: string | null) {
+    return db
+      .updateTable("policy_schedules")
+      .set({ last_run_at: new Date(), last_sweep_id: sweepId, last_error: error })
+      .where("id", "=", id)
+      .execute();
+  },
+};

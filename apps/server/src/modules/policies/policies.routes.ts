@@ -4,6 +4,7 @@ import {
   CandidateDetailSchema,
   CandidatePageSchema,
   CandidatesQuerySchema,
+  CreateScheduleBodySchema,
   CreateSweepBodySchema,
   DecideApplicationBodySchema,
   DecideCandidatesBodySchema,
@@ -22,6 +23,7 @@ import {
   PublicNoticeSchema,
   PublishNoticeBodySchema,
   ResolveObjectionBodySchema,
+  ScheduleSchema,
   SelfCheckBodySchema,
   SelfCheckResponseSchema,
   SweepSchema,
@@ -308,6 +310,38 @@ export function policiesRoutes(deps: { policies: PoliciesService }): FastifyPlug
         config: { access: ["admin"] },
       },
       async (req) => policies.decideVersion(actorOf(req), req.params.id, req.body, contextOf(req)),
+    );
+    app.get(
+      "/policy-schedules",
+      {
+        schema: { tags, summary: "定期比对", response: { 200: z.array(ScheduleSchema) } },
+        config: { access: ["case_worker"] },
+      },
+      async (req) => policies.schedules(actorOf(req)),
+    );
+    app.post(
+      "/policy-schedules",
+      {
+        schema: {
+          tags,
+          summary: "设置定期比对（每月某日自动运行，结果进入复核）",
+          body: CreateScheduleBodySchema,
+          response: { 201: ScheduleSchema },
+        },
+        config: { access: ["case_worker"] },
+      },
+      async (req, reply) => {
+        reply.status(201);
+        return policies.createSchedule(actorOf(req), req.body, contextOf(req));
+      },
+    );
+    app.post(
+      "/policy-schedules/:id/stop",
+      {
+        schema: { tags, summary: "停止定期比对", params: IdParamsSchema, response: { 200: OkSchema } },
+        config: { access: ["case_worker"] },
+      },
+      async (req) => policies.stopSchedule(actorOf(req), req.params.id, contextOf(req)),
     );
     app.get(
       "/public/notices/:id",

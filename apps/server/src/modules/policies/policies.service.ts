@@ -34,7 +34,7 @@ import {
 import type { Kysely } from "kysely";
 import type { z } from "zod";
 import { AppError } from "../../errors/catalogue.ts";
-import type { Actor } from "../../lib/actor.ts";
+import { type Actor, caseWorkerActor } from "../../lib/actor.ts";
 import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import type { AuditService } from "../audit/audit.service.ts";
@@ -44,6 +44,7 @@ import {
   type NewCandidate,
   type policiesRepository,
   policiesRepository as repo,
+  schedulesRepository,
 } from "./policies.repository.ts";
 import { policyFactsRepository } from "./policy-facts.repository.ts";
 
@@ -166,6 +167,23 @@ function presentVersion(v: NonNullable<VersionRow>) {
     decidedAt: v.decided_at ? new Date(v.decided_at).toISOString() : null,
     decisionReason: v.decision_reason,
     impact: (typeof v.impact === "string" ? JSON.parse(v.impact) : v.impact) as never,
+  };
+}
+
+type ScheduleRow = NonNullable<Awaited<ReturnType<typeof schedulesRepository.find>>>;
+
+function presentSchedule(r: ScheduleRow, policyName: string) {
+  return {
+    id: r.id,
+    policyId: r.policy_id,
+    policyName,
+    regionCode: r.region_code,
+    dayOfMonth: r.day_of_month,
+    nextRunOn: String(r.next_run_on).slice(0, 10),
+    active: r.active,
+    lastRunAt: r.last_run_at ? new Date(r.last_run_at).toISOString() : null,
+    lastSweepId: r.last_sweep_id,
+    lastError: r.last_error,
   };
 }
 
@@ -384,7 +402,7 @@ export function createPoliciesService(deps: {
     };
   }
 
-  return {
+  const service = {
     /** 政策清单: every policy in force with its conditions in plain Chinese (no login). */
     list(q: { asOf?: string; regionCode?: string; entity?: "person" | "employer" }) {
       const asOf = q.asOf ?? today();
@@ -980,6 +998,110 @@ export function createPoliciesService(deps: {
       });
     },
 
+    /** 定期比对: run a sweep of a policy over a region every month on a given day. */
+    async createSchedule(
+      actor: Actor,
+      body: { policyId: string; regionCode?: string; dayOfMonth: number },
+      ctx: RequestContext,
+    ) {
+      const scope = staffRegion(actor);
+      const region = body.regionCode ?? scope;
+      if (!region.startsWith(scope) || !region) throw new AppError("REGION_OUT_OF_SCOPE");
+      const policy = policyOr422(body.policyId);
+      if (policy.entity !== "person") throw new AppError("POLICY_NOT_SWEEPABLE");
+      const t = today();
+      const thisMonth = `${t.slice(0, 8)}${String(body.dayOfMonth).padStart(2, "0")}`;
+      const next = thisMonth >= t ? thisMonth : addPeriod(thisMonth, { years: 0, months: 1, days: 0 });
+      try {
+        const row = await db.transaction().execute(async (tx) => {
+          const r = await schedulesRepository.insert(tx, {
+            policyId: policy.id,
+            regionCode: region,
+            dayOfMonth: body.dayOfMonth,
+            nextRunOn: next,
+            createdBy: actor.userId,
+          });
+          await audit.record(tx, ctx, {
+            action: "policy.schedule.create",
+            subjectType: "policy_schedule",
+            subjectId: r.id,
+          });
+          return r;
+        });
+        return presentSchedule(row, policy.name);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new AppError("SWEEP_STATE", { detail: "该政策在该地区已有定期比对" });
+        throw e;
+      }
+    },
+
+    async schedules(actor: Actor) {
+      return (await schedulesRepository.list(db, staffRegion(actor))).map((r) =>
+        presentSchedule(r, catalogue.byId(r.policy_id)?.name ?? r.policy_id),
+      );
+    },
+
+    async stopSchedule(actor: Actor, id: string, ctx: RequestContext) {
+      const row = await schedulesRepository.find(db, id);
+      if (!row?.region_code.startsWith(staffRegion(actor))) throw new AppError("NOT_FOUND");
+      await db.transaction().execute(async (tx) => {
+        await schedulesRepository.stop(tx, id);
+        await audit.record(tx, ctx, { action: "policy.schedule.stop", subjectType: "policy_schedule", subjectId: id });
+      });
+      return { ok: true as const };
+    },
+
+    /**
+     * Run every schedule that is due (the server calls this every few minutes). Each run is claimed
+     * by moving its date to next month first, so two servers never run it twice; the sweep runs as
+     * the case worker who set the schedule, within their region, and lands in their review list.
+     */
+    async runDueSchedules(): Promise<number> {
+      const t = today();
+      let ran = 0;
+      for (const d of await schedulesRepository.due(db, t)) {
+        const was = String(d.next_run_on).slice(0, 10);
+        let next = addPeriod(was, { years: 0, months: 1, days: 0 });
+        while (next <= t) next = addPeriod(next, { years: 0, months: 1, days: 0 });
+        if (!(await schedulesRepository.claim(db, d.id, was, next))) continue;
+        if (d.disabled || !d.user_region || !d.region_code.startsWith(d.user_region)) {
+          await schedulesRepository.recordRun(db, d.id, null, "设置人账号已停用或已不在该地区");
+          continue;
+        }
+        const actor = caseWorkerActor({
+          userId: d.user_id,
+          username: d.username,
+          displayName: d.display_name,
+          regionCode: d.user_region,
+          sessionId: "schedule",
+        });
+        const ctx: RequestContext = {
+          actorId: d.user_id,
+          actorRole: "case_worker",
+          ip: null,
+          requestId: `schedule-${d.id}`,
+          provinceCode: d.region_code.slice(0, 2),
+        };
+        try {
+          const sweep = await service.createSweep(
+            actor,
+            { policyId: d.policy_id, regionCode: d.region_code, asOf: t },
+            ctx,
+          );
+          await schedulesRepository.recordRun(db, d.id, sweep.id, null);
+          ran++;
+        } catch (e) {
+          await schedulesRepository.recordRun(
+            db,
+            d.id,
+            null,
+            e instanceof AppError ? e.message : String(e).slice(0, 500),
+          );
+        }
+      }
+      return ran;
+    },
+
     async myMessages(actor: Actor) {
       const recipient = actor.personId ?? actor.employerId;
       if (!recipient) return [];
@@ -1014,4 +1136,5 @@ export function createPoliciesService(deps: {
       }));
     },
   };
+  return service;
 }

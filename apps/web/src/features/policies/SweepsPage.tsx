@@ -1,4 +1,4 @@
-import type { Candidate, CandidateDetail, PolicyApplication, PolicySummary, Sweep } from "@jiuye/contracts";
+import type { Candidate, CandidateDetail, PolicyApplication, PolicySummary, Schedule, Sweep } from "@jiuye/contracts";
 import {
   Alert,
   App,
@@ -386,6 +386,81 @@ function ApplicationsTab() {
   );
 }
 
+function SchedulesTab({ policies }: { policies: PolicySummary[] }) {
+  const { message } = App.useApp();
+  const [rows, setRows] = useState<Schedule[]>([]);
+  const load = useCallback(() => {
+    api<Schedule[]>("GET", "/policy-schedules")
+      .then(setRows)
+      .catch((e) => message.error(errorMessage(e)));
+  }, [message]);
+  useEffect(() => load(), [load]);
+  const create = async (v: { policyId: string; dayOfMonth: number }) => {
+    try {
+      await api("POST", "/policy-schedules", v);
+      message.success("已设置：到期自动比对，结果进入复核");
+      load();
+    } catch (e) {
+      message.error(errorMessage(e));
+    }
+  };
+  return (
+    <Space direction="vertical" style={{ width: "100%" }}>
+      <Form layout="inline" onFinish={create}>
+        <Form.Item name="policyId" label="政策" rules={[{ required: true, message: "请选择政策" }]}>
+          <Select style={{ width: 260 }} options={policies.map((p) => ({ value: p.id, label: p.name }))} />
+        </Form.Item>
+        <Form.Item name="dayOfMonth" label="每月" rules={[{ required: true, message: "请填写日期" }]}>
+          <InputNumber min={1} max={28} addonAfter="日" />
+        </Form.Item>
+        <Button htmlType="submit" type="primary">
+          设置定期比对
+        </Button>
+      </Form>
+      <Table
+        size="small"
+        rowKey="id"
+        dataSource={rows}
+        columns={[
+          { title: "政策", dataIndex: "policyName" },
+          { title: "地区", dataIndex: "regionCode" },
+          { title: "每月", dataIndex: "dayOfMonth", render: (d: number) => `${d} 日` },
+          { title: "下次运行", dataIndex: "nextRunOn" },
+          {
+            title: "上次运行",
+            dataIndex: "lastRunAt",
+            render: (v: string | null) => (v ? new Date(v).toLocaleString("zh-CN") : "—"),
+          },
+          {
+            title: "状态",
+            dataIndex: "active",
+            render: (a: boolean, r) => (a ? <Tag color="green">运行中</Tag> : <Tag>已停止</Tag>),
+          },
+          {
+            title: "操作",
+            render: (_: unknown, r) =>
+              r.active ? (
+                <Button
+                  size="small"
+                  onClick={async () => {
+                    try {
+                      await api("POST", `/policy-schedules/${r.id}/stop`);
+                      load();
+                    } catch (e) {
+                      message.error(errorMessage(e));
+                    }
+                  }}
+                >
+                  停止
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
+    </Space>
+  );
+}
+
 /** 免申即享: run a policy over the region, review, publish the notice, confirm payment. */
 export function SweepsPage() {
   const { message } = App.useApp();
@@ -468,6 +543,7 @@ export function SweepsPage() {
               </Space>
             ),
           },
+          { key: "schedules", label: "定期比对", children: <SchedulesTab policies={policies} /> },
           { key: "applications", label: "政策申请", children: <ApplicationsTab /> },
         ]}
       />
