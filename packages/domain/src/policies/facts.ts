@@ -55,6 +55,8 @@ export const PERSON_FACTS: Record<string, FactDef> = {
     },
   },
   ui_contribution_months: { type: "int", label: "失业保险累计缴费月数", unit: "个月" },
+  pension_contribution_months: { type: "int", label: "养老保险累计缴费月数", unit: "个月" },
+  medical_contribution_months: { type: "int", label: "医疗保险累计缴费月数", unit: "个月" },
   flexible_insurance_paying: { type: "bool", label: "以灵活就业人员身份参加社会保险" },
   flexible_insurance_monthly_fen: { type: "money", label: "灵活就业月缴费额" },
   graduate: { type: "bool", label: "高校毕业生" },

@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
 import { dispatchOutbox, inAppSender, unconfiguredSmsSender } from "./outbox.ts";
+import { policyFactsRepository } from "./policy-facts.repository.ts";
 
 let t: TestApp;
 let xuanwu: TestSession;
@@ -545,5 +546,41 @@ describe("scheduled sweeps (定期比对)", () => {
     expect(other.statusCode).toBe(404);
     const stop = await t.request(worker, { method: "POST", url: `/api/v1/policy-schedules/${s.id}/stop` });
     expect(stop.statusCode).toBe(200);
+  });
+});
+
+describe("facts from the registry", () => {
+  it("insurance months by fund, the same from the one-person reader and the population reader", async () => {
+    const r = await t.request(xuanwu, {
+      method: "POST",
+      url: "/api/v1/external/insurance-spells",
+      payload: {
+        sourceSystem: "si-test",
+        records: [
+          {
+            sourceRecordId: "p1",
+            idNumber: laidOff.idNumber,
+            sourceDate: "2026-03-05",
+            fund: "pension",
+            fromMonth: "2020-01",
+            toMonth: "2020-12",
+          },
+        ],
+      },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const asOf = "2026-11-28";
+    const one = await policyFactsRepository.person(t.db, laidOff.id, asOf);
+    expect(one!.facts).toMatchObject({
+      ui_contribution_months: 98,
+      pension_contribution_months: 12,
+      medical_contribution_months: 0,
+    });
+    const pop = await policyFactsRepository.personPopulation(t.db, "320102", asOf);
+    const i = pop.ids.indexOf(laidOff.id);
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(pop.cols.ui_contribution_months!.v[i]).toBe(98);
+    expect(pop.cols.pension_contribution_months!.v[i]).toBe(12);
+    expect(pop.cols.registered_unemployed!.v[i]).toBe(1);
   });
 });

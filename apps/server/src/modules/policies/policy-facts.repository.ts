@@ -45,6 +45,7 @@ export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, rest
       e.employment_form, to_char(e.started_on, 'YYYY-MM-DD') as employed_since,
       le.end_reason as last_separation_reason,
       coalesce(ins.ui_months, 0) as ui_months, coalesce(ins.flexible_paying, false) as flexible_paying,
+      coalesce(ins.pension_months, 0) as pension_months, coalesce(ins.medical_months, 0) as medical_months,
       a.graduation_date, coalesce(a.veteran, false) as veteran, coalesce(a.disability_grade, 0) as disability_grade,
       coalesce(a.dibao, false) as dibao, coalesce(a.poverty_alleviated, false) as poverty_alleviated,
       coalesce(a.rural_migrant, false) as rural_migrant, coalesce(a.released_prisoner, false) as released_prisoner,
@@ -75,6 +76,12 @@ export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, rest
         sum(case when i.fund = 'unemployment' then
           greatest(0, ${monthNo(sql`least(coalesce(i.to_month, ${month}), ${month})`)} - ${monthNo(sql`i.from_month`)} + 1)
           else 0 end)::int as ui_months,
+        sum(case when i.fund = 'pension' then
+          greatest(0, ${monthNo(sql`least(coalesce(i.to_month, ${month}), ${month})`)} - ${monthNo(sql`i.from_month`)} + 1)
+          else 0 end)::int as pension_months,
+        sum(case when i.fund = 'medical' then
+          greatest(0, ${monthNo(sql`least(coalesce(i.to_month, ${month}), ${month})`)} - ${monthNo(sql`i.from_month`)} + 1)
+          else 0 end)::int as medical_months,
         bool_or(i.fund = 'pension' and i.employer_credit_code is null and i.to_month is null) as flexible_paying
       from insurance_spells i
       where i.from_month <= ${month} ${inScope("i.person_id")}
@@ -125,6 +132,8 @@ export interface PersonFactsRow {
   employed_since: string | null;
   last_separation_reason: string | null;
   ui_months: number;
+  pension_months: number;
+  medical_months: number;
   flexible_paying: boolean;
   graduation_date: string | null;
   veteran: boolean;
@@ -175,6 +184,8 @@ export function personFactsOf(row: PersonFactsRow, asOf: string) {
     employed_since: row.employed_since ?? undefined,
     last_separation_reason: row.last_separation_reason ?? undefined,
     ui_contribution_months: Number(row.ui_months),
+    pension_contribution_months: Number(row.pension_months),
+    medical_contribution_months: Number(row.medical_months),
     flexible_insurance_paying: row.flexible_paying,
     graduate: row.graduation_date !== null,
     graduation_date: row.graduation_date ?? undefined,
@@ -303,6 +314,8 @@ export const policyFactsRepository = {
           dateOf("employed_since", i, f[9]!);
           enumOf("last_separation_reason", i, f[10]!);
           set("ui_contribution_months", i, Number(f[11]));
+          set("pension_contribution_months", i, Number(f[27]));
+          set("medical_contribution_months", i, Number(f[28]));
           flag("flexible_insurance_paying", i, f[12]!);
           set("graduate", i, f[13] ? 1 : 0);
           dateOf("graduation_date", i, f[13]!);
@@ -354,7 +367,7 @@ export const policyFactsRepository = {
           coalesce(f.graduation_date, ''), f.veteran::int, f.disability_grade, f.dibao::int, f.poverty_alleviated::int,
           f.rural_migrant::int, f.released_prisoner::int, f.certificate_level, coalesce(f.certificate_date, ''),
           coalesce(f.vocational_last, ''), f.skill_count, f.difficulty::int, coalesce(hm.household_id::text, ''),
-          coalesce(hs.size, 0)) as l
+          coalesce(hs.size, 0), f.pension_months, f.medical_months) as l
         from (${personFactsSql(asOf, sql`${where} and ${part}`, restrict)}) f
         left join household_members hm on hm.person_id = f.id and hm.left_on is null
         left join (select household_id, count(*)::int as size from household_members where left_on is null group by household_id) hs
