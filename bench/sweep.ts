@@ -8,7 +8,7 @@
  * (unemployment_benefit,vocational_training,employment_difficulty).
  */
 import { dropServerDatabase, ensureServerDatabase, openDatabase } from "@jiuye/db";
-import { closure, evaluateColumnar, shanghaiDate } from "@jiuye/domain";
+import { closure, evaluateColumnar, paymentHistoryPolicies, shanghaiDate } from "@jiuye/domain";
 import { sql } from "kysely";
 import { caseWorkerActor } from "../apps/server/src/lib/actor.ts";
 import { createFieldCipher } from "../apps/server/src/lib/field-cipher.ts";
@@ -84,7 +84,7 @@ try {
 
   // the phases, measured apart once
   let t = performance.now();
-  const pop = await policyFactsRepository.personPopulation(db, "3201", asOf);
+  const pop = await policyFactsRepository.personPopulation(db, "3201", asOf, paymentHistoryPolicies(catalogue.all()));
   const loadMs = performance.now() - t;
   t = performance.now();
   const set = catalogue.all();

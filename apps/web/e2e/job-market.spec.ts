@@ -1,7 +1,7 @@
 import { DEMO_PASSWORD } from "@jiuye/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2EServer, launchBrowser, loginAs, SCREENSHOT_DIR, startE2EServer } from "./support";
+import { type E2EServer, launchBrowser, loginAs, newPage, SCREENSHOT_DIR, startE2EServer } from "./support";
 
 let server: E2EServer;
 let browser: Browser;
@@ -17,12 +17,7 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  return page;
-}
+const openPage = () => newPage(browser, pageErrors);
 
 /** Types into an antd Select's search box and picks the option containing `option`. */
 async function pick(page: Page, selector: string, typed: string, option: string) {
@@ -33,7 +28,7 @@ async function pick(page: Page, selector: string, typed: string, option: string)
 
 describe("the job market in a browser", () => {
   it("an employer posts a discriminatory ad, reads the findings, fixes it and publishes", async () => {
-    const page = await newPage();
+    const page = await openPage();
     await loginAs(page, server.baseUrl, "employer", DEMO_PASSWORD);
     await page.click("[data-testid=main-menu] >> text=招聘岗位");
     await page.click("[data-testid=new-posting]");
@@ -72,7 +67,7 @@ describe("the job market in a browser", () => {
   });
 
   it("a job seeker searches, opens a recommendation and reads why it fits", async () => {
-    const page = await newPage();
+    const page = await openPage();
     await loginAs(page, server.baseUrl, "worker", DEMO_PASSWORD);
     await page.click("[data-testid=main-menu] >> text=找工作");
     await page.fill("#job-search", "电工");

@@ -2,7 +2,7 @@ import { DEMO_PASSWORD } from "@jiuye/server";
 import { sql } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2EServer, launchBrowser, loginAs, SCREENSHOT_DIR, startE2EServer } from "./support";
+import { type E2EServer, launchBrowser, loginAs, newPage, SCREENSHOT_DIR, startE2EServer } from "./support";
 
 let server: E2EServer;
 let browser: Browser;
@@ -18,16 +18,11 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  return page;
-}
+const openPage = () => newPage(browser, pageErrors);
 
 describe("the policy engine in a browser", () => {
   it("an individual runs the self-check and reads why one policy does not apply", async () => {
-    const page = await newPage();
+    const page = await openPage();
     await loginAs(page, server.baseUrl, "worker", DEMO_PASSWORD);
     await page.click("[data-testid=main-menu] >> text=政策自查");
     const ub = page.locator("[data-testid=result-unemployment_benefit]");
@@ -52,7 +47,7 @@ describe("the policy engine in a browser", () => {
   });
 
   it("a case worker runs a sweep, approves, publishes the notice, and sees the payments recorded", async () => {
-    const page = await newPage();
+    const page = await openPage();
     await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
     await page.click("[data-testid=main-menu] >> text=免申即享");
     await page.click("[data-testid=sweep-policy]");
@@ -74,7 +69,7 @@ describe("the policy engine in a browser", () => {
     const sweepId = (
       await sql<{ id: string }>`select id from policy_sweeps order by created_at desc limit 1`.execute(server.db)
     ).rows[0]!.id;
-    const pub = await newPage();
+    const pub = await openPage();
     await pub.goto(`${server.baseUrl}/public/notices/${sweepId}`);
     const notice = pub.locator("[data-testid=public-notice]");
     await notice.waitFor();

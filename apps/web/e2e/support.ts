@@ -82,3 +82,11 @@ export async function openPerson(page: Page, name: string) {
   await page.click("button:has-text('查 询'), button:has-text('查询')");
   await page.locator(".ant-table-row", { hasText: name }).first().click();
 }
+
+/** A page in a fresh zh-CN context (1440×1000) whose uncaught errors are collected in `pageErrors`. */
+export async function newPage(browser: Browser, pageErrors: string[]): Promise<Page> {
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  return page;
+}

@@ -10,7 +10,6 @@ import { describe, expect, it } from "vitest";
 import { compilePolicySet } from "./compile.ts";
 import { addPeriod, dateOfDay, dayNumber, type Period } from "./dates.ts";
 import { type ConditionTrace, evaluatePolicy } from "./evaluate.ts";
-import { FACTS } from "./facts.ts";
 import type { CNode, CompareOp, CompiledPolicy } from "./model.ts";
 import { resolveParam } from "./params.ts";
 import { SHIPPED_POLICY_DIR } from "./shipped-files.ts";
@@ -161,8 +160,4 @@ describe("every parameter value takes effect on its first day", () => {
           }
         });
       }
-});
-
-it("facts used by thresholds exist", () => {
-  for (const { policy } of cases) for (const f of policy.facts) expect(FACTS[policy.entity][f], f).toBeDefined();
 });

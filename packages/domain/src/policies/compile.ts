@@ -730,3 +730,17 @@ export function compilePolicySet(files: { file: string; text?: string; doc?: unk
   for (const p of compiled) visit(p, []);
   return ordered;
 }
+
+/** The policies whose payment history the given policies read (`not_received:`): what a loader must fetch. */
+export function paymentHistoryPolicies(policies: readonly CompiledPolicy[]): string[] {
+  const out = new Set<string>();
+  const walk = (c: CNode) => {
+    const b = c.body;
+    if (b.k === "notReceived") out.add(b.policy);
+    else if (b.k === "any" || b.k === "all") b.children.forEach(walk);
+    else if (b.k === "not") walk(b.child);
+    else if (b.k === "members") walk(b.where);
+  };
+  for (const p of policies) p.conditions.forEach(walk);
+  return [...out].sort();
+}

@@ -3,7 +3,7 @@ import { parseRate } from "./compile.ts";
 import { addPeriod, dayNumber, fullMonths, fullYears, isDate, type Period, periodText } from "./dates.ts";
 import { type Entity, FACTS, type FactDef } from "./facts.ts";
 import type { Citation, CNode, CompareOp, CompiledPolicy, Param, ValueType, VNode } from "./model.ts";
-import { conflictText, mulRate, resolveParam, roundTo, stepValue } from "./params.ts";
+import { compareOp, conflictText, mulRate, resolveParam, roundTo, stepValue } from "./params.ts";
 
 /** A subject as the engine sees it: facts by name, its region and what it was paid before. */
 export interface Subject {
@@ -89,23 +89,6 @@ const DATE_OP_TEXT: Record<CompareOp, string> = {
 
 export function citationText(c: Citation | null): string | null {
   return c ? `${c.document}${c.article ? ` ${c.article}` : ""}` : null;
-}
-
-function compare(a: number | string, op: CompareOp, b: number | string): boolean {
-  switch (op) {
-    case ">=":
-      return a >= b;
-    case ">":
-      return a > b;
-    case "<=":
-      return a <= b;
-    case "<":
-      return a < b;
-    case "==":
-      return a === b;
-    case "!=":
-      return a !== b;
-  }
 }
 
 /** Normalise an inline fact to the engine's representation; undefined when absent or unusable. */
@@ -194,24 +177,18 @@ function param(env: Env, name: string): Val {
     env.conflicts.add(conflictText(p, r));
     return { ok: false, missing: [] };
   }
-  if (!env.params.has(name) && p.type !== "steps" && p.type !== "table")
+  if (!env.params.has(name)) {
+    const simple = p.type !== "steps" && p.type !== "table";
     env.params.set(name, {
       name,
       label: p.label,
       value: JSON.stringify(r.value),
-      valueLabel: formatValue(p.type as ValueType, r.value, null, p.unit),
+      // a table or steps is named by the value chosen (its label), a single value by itself
+      valueLabel: simple ? formatValue(p.type as ValueType, r.value, null, p.unit) : r.chosen.label,
       source: citationText(r.chosen.source) ?? "",
       verified: r.chosen.verified,
     });
-  else if (!env.params.has(name))
-    env.params.set(name, {
-      name,
-      label: p.label,
-      value: JSON.stringify(r.value),
-      valueLabel: r.chosen.label,
-      source: citationText(r.chosen.source) ?? "",
-      verified: r.chosen.verified,
-    });
+  }
   return { ok: true, v: r.value };
 }
 
@@ -385,8 +362,8 @@ function condition(env: Env, c: CNode, top: State[]): CResult {
       if (b.k === "ratio") {
         const [num, den] = leftV.v as [number, number];
         // num/den op bp/10000 ⇔ num·10000 op bp·den (den > 0): exact
-        ok = compare(num * 10_000, b.op, (right.v as number) * den);
-      } else ok = compare(leftV.v as number | string, b.op, right.v as number | string);
+        ok = compareOp(num * 10_000, b.op, (right.v as number) * den);
+      } else ok = compareOp(leftV.v as number | string, b.op, right.v as number | string);
       const isDateCmp = b.k === "compare" && b.left.type === "date";
       const opText = (isDateCmp ? DATE_OP_TEXT : OP_TEXT)[b.op];
       let distance: string | null = null;
@@ -541,9 +518,9 @@ function condition(env: Env, c: CNode, top: State[]): CResult {
         if (b.fn === "count") {
           // every count still possible given the members not known either way
           let yes = 0;
-          for (let k = t; k <= t + u; k++) if (compare(k, b.op!, x)) yes++;
+          for (let k = t; k <= t + u; k++) if (compareOp(k, b.op!, x)) yes++;
           state = yes === u + 1 ? "met" : yes === 0 ? "not_met" : "unknown";
-        } else state = u > 0 || !sumKnown ? "unknown" : compare(sum, b.op!, x) ? "met" : "not_met";
+        } else state = u > 0 || !sumKnown ? "unknown" : compareOp(sum, b.op!, x) ? "met" : "not_met";
       }
       const shown =
         b.fn === "sum" ? `合计 ${formatValue(env.defs[b.sumFact!]!.type, sum, env.defs[b.sumFact!])}` : `${t} 人`;

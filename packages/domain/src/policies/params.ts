@@ -1,4 +1,4 @@
-import type { Param, ParamValue, RoundMode } from "./model.ts";
+import type { CompareOp, Param, ParamValue, RoundMode } from "./model.ts";
 
 export type Resolved =
   | { ok: true; value: unknown; chosen: ParamValue }
@@ -58,4 +58,22 @@ export function stepValue(steps: { min: number; value: unknown }[], key: number)
   let out: unknown;
   for (const s of steps) if (key >= s.min) out = s.value; // sorted by min at compile time
   return out;
+}
+
+/** `a op b` — the one comparison both evaluators use (numbers, or YYYY-MM-DD dates and enum values as strings). */
+export function compareOp<T extends number | string>(a: T, op: CompareOp, b: T): boolean {
+  switch (op) {
+    case ">=":
+      return a >= b;
+    case ">":
+      return a > b;
+    case "<=":
+      return a <= b;
+    case "<":
+      return a < b;
+    case "==":
+      return a === b;
+    default:
+      return a !== b;
+  }
 }

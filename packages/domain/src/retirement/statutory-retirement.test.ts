@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWorkingAge, statutoryRetirement } from "./statutory-retirement.ts";
+import { isWorkingAge, retirementStartDate, statutoryRetirement } from "./statutory-retirement.ts";
 
 // Boundary rows of 附件2 (改革前后法定退休年龄对照表): birth month → age, retirement month.
 describe("men, originally 60 (one month later per 4 months of birth)", () => {
@@ -58,5 +58,14 @@ describe("working age", () => {
     expect(isWorkingAge("2010-03-15", "male-60", "2026-03-15")).toBe(true);
     expect(isWorkingAge("1965-01-10", "male-60", "2025-01-31")).toBe(true);
     expect(isWorkingAge("1965-01-10", "male-60", "2025-02-01")).toBe(false);
+  });
+});
+
+describe("retirementStartDate", () => {
+  it("is the first day of the retirement month, the day isWorkingAge turns false", () => {
+    // men born 1965-01 retire at 60y1m: 2025-02
+    expect(retirementStartDate("1965-01-15", "male-60")).toBe("2025-02-01");
+    expect(isWorkingAge("1965-01-15", "male-60", "2025-01-31")).toBe(true);
+    expect(isWorkingAge("1965-01-15", "male-60", retirementStartDate("1965-01-15", "male-60"))).toBe(false);
   });
 });

@@ -65,3 +65,11 @@ export function isWorkingAge(birthDate: string, category: RetirementCategory, on
   if (onDate < sixteen) return false;
   return onDate.slice(0, 7) < statutoryRetirement(birthDate, category).retirementMonth;
 }
+
+/**
+ * The first day of the statutory retirement month: from that day on the person is no longer of
+ * working age (the same boundary as `isWorkingAge`).
+ */
+export function retirementStartDate(birthDate: string, category: RetirementCategory): string {
+  return `${statutoryRetirement(birthDate, category).retirementMonth}-01`;
+}

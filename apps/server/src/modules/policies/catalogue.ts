@@ -8,7 +8,7 @@ import {
   SHIPPED_POLICY_DIR,
 } from "@jiuye/domain";
 import type { Kysely } from "kysely";
-import { policiesRepository } from "./policies.repository.ts";
+import { fromJson, policiesRepository } from "./policies.repository.ts";
 
 let shippedDocs: { file: string; doc: unknown }[] | null = null;
 let shipped: CompiledPolicy[] | null = null;
@@ -56,7 +56,7 @@ export function createPolicyCatalogue(db: Kysely<Database>) {
     for (const v of versions) {
       if (byHash.has(v.hash)) continue;
       try {
-        const doc = typeof v.source === "string" ? JSON.parse(v.source) : v.source;
+        const doc = fromJson<unknown>(v.source);
         byHash.set(v.hash, compilePolicy(`${v.policy_id}@${v.version}`, doc, { knownPolicies: known }));
       } catch {
         // a stored version that no longer compiles stays unexplainable rather than breaking the catalogue
@@ -68,7 +68,7 @@ export function createPolicyCatalogue(db: Kysely<Database>) {
       if (!a) return d;
       return {
         file: `${a.policy_id}@${a.version}`,
-        doc: typeof a.source === "string" ? JSON.parse(a.source) : a.source,
+        doc: fromJson<unknown>(a.source),
       };
     });
     current = compilePolicySet(docs);

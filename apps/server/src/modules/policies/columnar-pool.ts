@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import {
   type Column,
   type ColumnarResult,
+  createRandom,
   dayNumber,
   FACTS,
   NEVER,
@@ -15,8 +16,6 @@ import {
   wordsFor,
 } from "@jiuye/domain";
 import { loadShippedPolicies } from "./catalogue.ts";
-
-export type SharedPopulation = Population;
 
 export function sharedArray<T extends Float64Array | Uint8Array | Uint32Array | Int32Array>(
   ctor: { new (buf: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
@@ -137,14 +136,7 @@ export const evaluateInWorkers = { start };
  * unknown), dates near the catalogue's thresholds, in shared memory when `shared`.
  */
 export function syntheticPersonPopulation(n: number, seed: number, asOf: string, shared: boolean): Population {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = createRandom(seed).next;
   const f64 = (len: number) => (shared ? sharedArray(Float64Array, len) : new Float64Array(len));
   const u8 = (len: number) => (shared ? sharedArray(Uint8Array, len) : new Uint8Array(len));
   const today = dayNumber(asOf);

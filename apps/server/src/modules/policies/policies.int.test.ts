@@ -1,5 +1,12 @@
 import { readFileSync } from "node:fs";
-import { MINIMUM_WAGE_STANDARDS, minimumWageFor, SHIPPED_POLICY_DIR, shanghaiDate } from "@jiuye/domain";
+import {
+  dateOfDay,
+  MINIMUM_WAGE_STANDARDS,
+  minimumWageFor,
+  NEVER,
+  SHIPPED_POLICY_DIR,
+  shanghaiDate,
+} from "@jiuye/domain";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
@@ -570,17 +577,23 @@ describe("facts from the registry", () => {
     });
     expect(r.statusCode, r.body).toBe(200);
     const asOf = "2026-11-28";
-    const one = await policyFactsRepository.person(t.db, laidOff.id, asOf);
+    const one = await policyFactsRepository.person(t.db, laidOff.id, asOf, ["vocational_training"]);
     expect(one!.facts).toMatchObject({
       ui_contribution_months: 98,
       pension_contribution_months: 12,
       medical_contribution_months: 0,
     });
-    const pop = await policyFactsRepository.personPopulation(t.db, "320102", asOf);
+    // never paid: known, not unknown — for every policy whose history was asked for
+    expect(one!.paid).toEqual({ vocational_training: null });
+    const pop = await policyFactsRepository.personPopulation(t.db, "320102", asOf, ["vocational_training"]);
     const i = pop.ids.indexOf(laidOff.id);
     expect(i).toBeGreaterThanOrEqual(0);
     expect(pop.cols.ui_contribution_months!.v[i]).toBe(98);
     expect(pop.cols.pension_contribution_months!.v[i]).toBe(12);
     expect(pop.cols.registered_unemployed!.v[i]).toBe(1);
+    expect(pop.paid!.vocational_training!.v[i]).toBe(NEVER);
+    // retirement: the first day of the statutory retirement month (male, born 1980-05 → 63 → 2043-05)
+    expect(one!.facts.retirement_date).toBe("2043-05-01");
+    expect(dateOfDay(pop.cols.retirement_date!.v[i]!)).toBe("2043-05-01");
   });
 });

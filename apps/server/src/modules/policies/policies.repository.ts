@@ -3,6 +3,11 @@ import { type Kysely, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { prefixPattern } from "../../lib/scope.ts";
 
+/** A jsonb column as the value it holds (drivers return parsed JSON; a string is parsed). */
+export function fromJson<T>(v: unknown): T {
+  return (typeof v === "string" ? JSON.parse(v) : v) as T;
+}
+
 export interface NewCandidate {
   subjectId: string;
   regionCode: string;
@@ -425,8 +430,6 @@ export const policiesRepository = {
       .executeTakeFirst();
   },
 };
-
-export type PoliciesDb = Kysely<Database>;
 
 /** Applications and uploaded versions (the same tables' SQL, kept with the rest). */
 export const applicationsRepository = {

@@ -25,6 +25,7 @@ import {
   type PolicyResult,
   type Population,
   parsePolicyYaml,
+  paymentHistoryPolicies,
   paymentPeriodOf,
   type Subject,
   shanghaiDate,
@@ -41,6 +42,7 @@ import type { AuditService } from "../audit/audit.service.ts";
 import type { PolicyCatalogue } from "./catalogue.ts";
 import {
   applicationsRepository,
+  fromJson,
   type NewCandidate,
   type policiesRepository,
   policiesRepository as repo,
@@ -136,16 +138,17 @@ function factsAt(pop: Population, i: number, entity: "person" | "employer", name
 type AppRow = NonNullable<Awaited<ReturnType<typeof applicationsRepository.find>>>;
 
 function presentApplication(a: AppRow) {
+  const result = fromJson<ReturnType<typeof presentResult>>(a.result);
   return {
     id: a.id,
     policyId: a.policy_id,
-    policyName: ((typeof a.result === "string" ? JSON.parse(a.result) : a.result) as { policyName: string }).policyName,
+    policyName: result.policyName,
     subjectKind: a.subject_kind as "person" | "employer",
     subjectName: a.subject_kind === "person" ? maskPersonName(a.person_name ?? "") : (a.employer_name ?? ""),
     regionCode: a.region_code,
     period: a.period,
     status: a.status as "submitted" | "approved" | "rejected",
-    result: (typeof a.result === "string" ? JSON.parse(a.result) : a.result) as ReturnType<typeof presentResult>,
+    result,
     submittedAt: new Date(a.submitted_at).toISOString(),
     decidedAt: a.decided_at ? new Date(a.decided_at).toISOString() : null,
     decisionReason: a.decision_reason,
@@ -166,7 +169,34 @@ function presentVersion(v: NonNullable<VersionRow>) {
     uploadedAt: new Date(v.uploaded_at).toISOString(),
     decidedAt: v.decided_at ? new Date(v.decided_at).toISOString() : null,
     decisionReason: v.decision_reason,
-    impact: (typeof v.impact === "string" ? JSON.parse(v.impact) : v.impact) as never,
+    impact: fromJson<never>(v.impact),
+  };
+}
+
+/** A candidate of a sweep as the API shows it: the name masked. */
+function presentCandidate(
+  c: {
+    id: string;
+    subject_id: string;
+    name: string;
+    region_code: string;
+    region_name: string | null;
+    amount_fen: string | number | null;
+    status: string;
+    decision_reason: string | null;
+  },
+  openObjections: number,
+) {
+  return {
+    id: c.id,
+    subjectId: c.subject_id,
+    name: maskPersonName(c.name),
+    regionCode: c.region_code,
+    regionName: c.region_name ?? null,
+    amountFen: c.amount_fen === null ? null : Number(c.amount_fen),
+    status: c.status as "pending" | "approved" | "rejected" | "paid" | "duplicate",
+    decisionReason: c.decision_reason,
+    openObjections,
   };
 }
 
@@ -210,17 +240,22 @@ export function decisionLetter(
   return lines.join("\n");
 }
 
+/** Inline facts with an unknown name or a wrong type: 400 naming each field (`at` is where they sit in the body). */
+function refuseBadFacts(kind: "person" | "employer", facts: Record<string, unknown>, at: string) {
+  const errors = validateFacts(kind, facts);
+  if (errors.length)
+    throw new AppError("VALIDATION_FAILED", {
+      errors: errors.map((e) => ({ field: e.path.replace(/^facts/, at), code: "FACT_INVALID", message: e.message })),
+    });
+}
+
 /** What-if evaluation of a hypothetical subject: shared by the API and `jiuye policy evaluate`. */
 export function evaluateWhatIf(
   catalogue: Pick<PolicyCatalogue, "all" | "byId">,
   body: z.infer<typeof EvaluateBodySchema>,
 ) {
   const { subject } = body;
-  const errors = validateFacts(subject.kind, subject.facts);
-  if (errors.length)
-    throw new AppError("VALIDATION_FAILED", {
-      errors: errors.map((e) => ({ field: `subject.${e.path}`, code: "FACT_INVALID", message: e.message })),
-    });
+  refuseBadFacts(subject.kind, subject.facts, "subject.facts");
   for (const id of body.policyIds ?? []) {
     const p = catalogue.byId(id);
     if (!p)
@@ -322,18 +357,10 @@ export function createPoliciesService(deps: {
   /** The caller as a subject: their registry record (person or employer) with their answers on top. */
   async function ownSubject(actor: Actor, answers: Record<string, unknown>, asOf: string) {
     const kind: "person" | "employer" = actor.role === "employer" ? "employer" : "person";
-    const errors = validateFacts(kind, answers);
-    if (errors.length)
-      throw new AppError("VALIDATION_FAILED", {
-        errors: errors.map((e) => ({
-          field: e.path.replace(/^facts\./, "answers."),
-          code: "FACT_INVALID",
-          message: e.message,
-        })),
-      });
+    refuseBadFacts(kind, answers, "answers");
     if (kind === "person") {
       if (!actor.personId) throw new AppError("NOT_FOUND", { detail: "账号未关联劳动者档案" });
-      const own = await policyFactsRepository.person(db, actor.personId, asOf);
+      const own = await policyFactsRepository.person(db, actor.personId, asOf, paymentHistoryPolicies(catalogue.all()));
       if (!own) throw new AppError("NOT_FOUND");
       const p = await repo.personName(db, actor.personId);
       // the person's own answers complete (or correct) what the registry holds
@@ -359,7 +386,7 @@ export function createPoliciesService(deps: {
   /** Who gains and who loses eligibility if `next` replaces `old`, over the people in `region`. */
   async function impactOf(region: string, old: CompiledPolicy | null, next: CompiledPolicy, set: CompiledPolicy[]) {
     const asOf = today();
-    const pop = await policyFactsRepository.personPopulation(db, region, asOf);
+    const pop = await policyFactsRepository.personPopulation(db, region, asOf, paymentHistoryPolicies(set));
     const needNext = closure(set, new Set([next.id]));
     const after = evaluateColumnar(
       set.filter((p) => needNext.has(p.id)),
@@ -533,9 +560,7 @@ export function createPoliciesService(deps: {
         const a = await applicationsRepository.find(tx, id, true);
         if (!a?.region_code.startsWith(staffRegion(actor))) throw new AppError("NOT_FOUND");
         if (a.status !== "submitted") throw new AppError("APPLICATION_STATE");
-        const result = (typeof a.result === "string" ? JSON.parse(a.result) : a.result) as ReturnType<
-          typeof presentResult
-        >;
+        const result = fromJson<ReturnType<typeof presentResult>>(a.result);
         const policy = catalogue.byHash(a.ruleset_hash) ?? policyOr422(a.policy_id);
         const approve = body.decision === "approve";
         if (approve) {
@@ -692,8 +717,8 @@ export function createPoliciesService(deps: {
         });
       const asOf = body.asOf ?? today();
       const t0 = performance.now();
-      const pop = await policyFactsRepository.personPopulation(db, region, asOf);
       const set = catalogue.all();
+      const pop = await policyFactsRepository.personPopulation(db, region, asOf, paymentHistoryPolicies(set));
       const needed = closure(set, new Set([policy.id]));
       const results = evaluateColumnar(
         set.filter((p) => needed.has(p.id)),
@@ -709,7 +734,6 @@ export function createPoliciesService(deps: {
         if (s === 2) undetermined++;
         if (s !== 1) continue;
         const facts = factsAt(pop, i, "person", factNames);
-        const paid = pop.paid?.vocational_training;
         const m = pop.members;
         const members = m?.known[i]
           ? Array.from(m.index.subarray(m.offsets[i]!, m.offsets[i + 1]!), (x) => ({
@@ -723,7 +747,9 @@ export function createPoliciesService(deps: {
           // what the decision rests on: the facts read, the payment history and the household
           facts: {
             ...facts,
-            $paid: { vocational_training: paid && paid.v[i] !== NEVER ? dateOfDay(paid.v[i]!) : null },
+            $paid: Object.fromEntries(
+              Object.entries(pop.paid ?? {}).map(([id, c]) => [id, c.v[i] === NEVER ? null : dateOfDay(c.v[i]!)]),
+            ),
             ...(members ? { $members: members } : {}),
           },
         });
@@ -783,17 +809,7 @@ export function createPoliciesService(deps: {
         total,
         page: q.page,
         pageSize: q.pageSize,
-        items: items.map((c) => ({
-          id: c.id,
-          subjectId: c.subject_id,
-          name: maskPersonName(c.name),
-          regionCode: c.region_code,
-          regionName: c.region_name ?? null,
-          amountFen: c.amount_fen === null ? null : Number(c.amount_fen),
-          status: c.status as "pending",
-          decisionReason: c.decision_reason,
-          openObjections: Number(c.open_objections ?? 0),
-        })),
+        items: items.map((c) => presentCandidate(c, Number(c.open_objections ?? 0))),
       };
     },
 
@@ -813,24 +829,14 @@ export function createPoliciesService(deps: {
         paid: $paid ?? {},
         ...($members ? { members: $members } : {}),
       };
-      const set = catalogue.all().filter((p) => p.id !== policy.id && p.entity === policy.entity);
-      const deps = new Map<string, PolicyResult>();
-      for (const d of set.filter((p) => policy.dependsOn.includes(p.id)))
-        deps.set(d.id, evaluateAll([d], subject, String(s.as_of).slice(0, 10))[0]!);
-      const result = evaluatePolicy(policy, subject, String(s.as_of).slice(0, 10), deps);
+      // the policy as decided (by its hash) with what it refers to, transitively
+      const set = [...catalogue.all().filter((p) => p.id !== policy.id && p.entity === policy.entity), policy];
+      const [result] = evaluateAll(set, subject, String(s.as_of).slice(0, 10), new Set([policy.id]));
       const objections = await repo.objectionsOf(db, c.id);
       await audit.record(db, ctx, { action: "policy.candidate.read", subjectType: "person", subjectId: c.subject_id });
       return {
-        id: c.id,
-        subjectId: c.subject_id,
-        name: maskPersonName(c.name),
-        regionCode: c.region_code,
-        regionName: c.region_name ?? null,
-        amountFen: c.amount_fen === null ? null : Number(c.amount_fen),
-        status: c.status as "pending",
-        decisionReason: c.decision_reason,
-        openObjections: objections.filter((o) => o.status === "open").length,
-        result: presentResult(result),
+        ...presentCandidate(c, objections.filter((o) => o.status === "open").length),
+        result: presentResult(result!),
         objections: objections.map((o) => ({
           id: o.id,
           text: o.text,

@@ -1,16 +1,15 @@
 import type { Database } from "@jiuye/db";
 import {
-  addPeriod,
   type Column,
   dayNumber,
-  EMPLOYER_FACTS,
+  effectiveRetirementCategory,
   MINIMUM_WAGE_STANDARDS,
   minimumWageFor,
   NEVER,
   PERSON_FACTS,
   type Population,
   type RetirementCategory,
-  statutoryRetirement,
+  retirementStartDate,
 } from "@jiuye/domain";
 import { type Kysely, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
@@ -30,7 +29,7 @@ import type { Executor } from "../../lib/executor.ts";
  * planner keeps its estimates (with a shared CTE it estimated 10^21 rows and chose sorts and nested
  * loops). Unordered: the caller does not need an order.
  */
-export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, restrict = true) {
+export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, paidPolicies: string[], restrict = true) {
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
   const month = asOf.slice(0, 7);
   // restricting each source to the persons in scope pays for a small scope (index lookups) and
@@ -50,8 +49,7 @@ export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, rest
       coalesce(a.dibao, false) as dibao, coalesce(a.poverty_alleviated, false) as poverty_alleviated,
       coalesce(a.rural_migrant, false) as rural_migrant, coalesce(a.released_prisoner, false) as released_prisoner,
       coalesce(c.level, 0) as certificate_level, to_char(c.issued_on, 'YYYY-MM-DD') as certificate_date,
-      to_char(pay.vocational_last, 'YYYY-MM-DD') as vocational_last, coalesce(pay.skill_count, 0) as skill_count,
-      coalesce(pay.difficulty, false) as difficulty
+      lp.last_paid, coalesce(pay.skill_count, 0) as skill_count, coalesce(pay.difficulty, false) as difficulty
     from persons p
     left join (
       select s.person_id, min(s.started_on) as started_on
@@ -109,13 +107,23 @@ export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, rest
     ) c on c.person_id = p.id
     left join (
       select pp.subject_id as person_id,
-        max(pp.as_of) filter (where pp.policy_id = 'vocational_training') as vocational_last,
         (count(*) filter (where pp.policy_id = 'skill_upgrade' and pp.as_of >= ${yearStart}))::int as skill_count,
         bool_or(pp.policy_id = 'employment_difficulty') as difficulty
       from policy_payments pp
       where pp.as_of <= ${asOf} ${inScope("pp.subject_id")}
       group by pp.subject_id
     ) pay on pay.person_id = p.id
+    left join (
+      -- the last payment of each policy whose history a rule reads: "policy=YYYY-MM-DD,…"
+      select x.subject_id as person_id, string_agg(x.policy_id || '=' || to_char(x.last, 'YYYY-MM-DD'), ',') as last_paid
+      from (
+        select pp.subject_id, pp.policy_id, max(pp.as_of) as last
+        from policy_payments pp
+        where pp.as_of <= ${asOf} and pp.policy_id = any(${paidPolicies}::text[]) ${inScope("pp.subject_id")}
+        group by pp.subject_id, pp.policy_id
+      ) x
+      group by x.subject_id
+    ) lp on lp.person_id = p.id
     where p.death_date is null and ${where}`;
 }
 
@@ -144,7 +152,7 @@ export interface PersonFactsRow {
   released_prisoner: boolean;
   certificate_level: number;
   certificate_date: string | null;
-  vocational_last: string | null;
+  last_paid: string | null;
   skill_count: number;
   difficulty: boolean;
 }
@@ -160,23 +168,40 @@ const EDUCATION_FACT: Record<string, string> = {
   primary_or_below: "primary_or_below",
 };
 
-/** Statutory retirement date (2025 gradual-retirement decision); unknown for a woman without a category. */
-export function retirementDateOf(birth: string, sex: string, category: string | null): string | null {
-  const cat = (category ?? (sex === "male" ? "male-60" : null)) as RetirementCategory | null;
-  if (!cat) return null;
-  const r = statutoryRetirement(birth, cat);
-  return addPeriod(birth, { years: r.ageYears, months: r.ageMonths, days: 0 });
+/**
+ * Statutory retirement date (2025 gradual-retirement decision): the first day of the retirement
+ * month, with the category the ledger uses when none is recorded — so a person is of working age
+ * for a policy exactly when 就业失业登记 says so.
+ */
+export function retirementDateOf(birth: string, sex: string, category: string | null): string {
+  return retirementStartDate(
+    birth,
+    effectiveRetirementCategory({
+      sex: sex as "male" | "female",
+      retirementCategory: category as RetirementCategory | null,
+    }),
+  );
+}
+
+/** "policy=YYYY-MM-DD,…" → last payment date by policy, every policy asked for present (null = never paid). */
+function lastPaidOf(text: string | null, paidPolicies: string[]): Record<string, string | null> {
+  const paid: Record<string, string | null> = Object.fromEntries(paidPolicies.map((id) => [id, null]));
+  for (const pair of text ? text.split(",") : []) {
+    const [id, date] = pair.split("=");
+    paid[id!] = date!;
+  }
+  return paid;
 }
 
 /** A row → the engine's facts (what-if format) and the payment history the engine reads. */
-export function personFactsOf(row: PersonFactsRow, asOf: string) {
+export function personFactsOf(row: PersonFactsRow, asOf: string, paidPolicies: string[]) {
   const wage = minimumWageFor(MINIMUM_WAGE_STANDARDS, row.region, asOf);
   const facts: Record<string, unknown> = {
     birth_date: row.birth_date,
     sex: row.sex,
     education: row.education ? EDUCATION_FACT[row.education] : undefined,
     hukou_type: row.hukou_type ?? undefined,
-    retirement_date: retirementDateOf(row.birth_date, row.sex, row.retirement_category) ?? undefined,
+    retirement_date: retirementDateOf(row.birth_date, row.sex, row.retirement_category),
     registered_unemployed: row.unemployed_since !== null,
     unemployed_since: row.unemployed_since ?? undefined,
     employed: row.employment_form !== null,
@@ -205,26 +230,24 @@ export function personFactsOf(row: PersonFactsRow, asOf: string) {
   return {
     region: row.region,
     facts,
-    paid: { vocational_training: row.vocational_last },
+    paid: lastPaidOf(row.last_paid, paidPolicies),
   };
 }
 
 export const policyFactsRepository = {
-  /** One person's facts as of a date, or null when the person is not in `regionPrefix`. */
-  async person(ex: Executor, personId: string, asOf: string, regionPrefix = "") {
-    const { rows } = await personFactsSql(
-      asOf,
-      sql`id = ${personId} and residence_region_code like ${`${regionPrefix}%`}`,
-    ).execute(ex);
+  /** One person's facts as of a date (with the payment history of `paidPolicies`), or null. */
+  async person(ex: Executor, personId: string, asOf: string, paidPolicies: string[]) {
+    const { rows } = await personFactsSql(asOf, sql`id = ${personId}`, paidPolicies).execute(ex);
     if (!rows[0]) return null;
     // the household (the person included), for 零就业家庭 and other member rules; unknown without one
     const { rows: household } = await personFactsSql(
       asOf,
       sql`id in (select m.person_id from household_members m
                  where m.left_on is null and m.household_id = (select household_id from household_members where person_id = ${personId} and left_on is null))`,
+      [],
     ).execute(ex);
-    const members = household.length ? household.map((r) => ({ facts: personFactsOf(r, asOf).facts })) : undefined;
-    return { id: rows[0].id, ...personFactsOf(rows[0], asOf), ...(members ? { members } : {}) };
+    const members = household.length ? household.map((r) => ({ facts: personFactsOf(r, asOf, []).facts })) : undefined;
+    return { id: rows[0].id, ...personFactsOf(rows[0], asOf, paidPolicies), ...(members ? { members } : {}) };
   },
 
   /**
@@ -237,8 +260,9 @@ export const policyFactsRepository = {
     db: Kysely<Database>,
     regionPrefix: string,
     asOf: string,
+    paidPolicies: string[],
     onBatch?: (done: number, total: number) => void,
-  ): Promise<Population & { ids: string[]; regionCodes: string[] }> {
+  ): Promise<Population & { ids: string[] }> {
     const where = sql`residence_region_code like ${`${regionPrefix}%`}`;
     const n = Number(
       (await sql<{ n: string }>`select count(*) as n from persons where death_date is null and ${where}`.execute(db))
@@ -250,8 +274,10 @@ export const policyFactsRepository = {
     {
       const cols: Record<string, Column> = {};
       for (const name of Object.keys(PERSON_FACTS)) cols[name] = { v: new Float64Array(n), k: new Uint8Array(n) };
-      const paidV = new Float64Array(n);
-      const paidK = new Uint8Array(n).fill(1);
+      // payment history is known for everyone (no payment = never paid): NEVER until a payment says otherwise
+      const paid: Record<string, Column> = Object.fromEntries(
+        paidPolicies.map((id) => [id, { v: new Float64Array(n).fill(NEVER), k: null }]),
+      );
       const ids: string[] = new Array(n);
       const regionOf = new Int32Array(n);
       const regions: string[] = [];
@@ -327,7 +353,11 @@ export const policyFactsRepository = {
           flag("released_prisoner", i, f[19]!);
           set("certificate_level", i, Number(f[20]));
           dateOf("certificate_date", i, f[21]!);
-          paidV[i] = f[22] ? dayNumber(f[22]) : NEVER;
+          if (f[22])
+            for (const pair of f[22].split(",")) {
+              const [id, date] = pair.split("=");
+              paid[id!]!.v[i] = dayNumber(date!);
+            }
           set("skill_subsidies_this_year", i, Number(f[23]));
           flag("difficulty_recognised", i, f[24]!);
           if (f[25]) {
@@ -366,9 +396,9 @@ export const policyFactsRepository = {
           coalesce(f.employed_since, ''), coalesce(f.last_separation_reason, ''), f.ui_months, f.flexible_paying::int,
           coalesce(f.graduation_date, ''), f.veteran::int, f.disability_grade, f.dibao::int, f.poverty_alleviated::int,
           f.rural_migrant::int, f.released_prisoner::int, f.certificate_level, coalesce(f.certificate_date, ''),
-          coalesce(f.vocational_last, ''), f.skill_count, f.difficulty::int, coalesce(hm.household_id::text, ''),
+          coalesce(f.last_paid, ''), f.skill_count, f.difficulty::int, coalesce(hm.household_id::text, ''),
           coalesce(hs.size, 0), f.pension_months, f.medical_months) as l
-        from (${personFactsSql(asOf, sql`${where} and ${part}`, restrict)}) f
+        from (${personFactsSql(asOf, sql`${where} and ${part}`, paidPolicies, restrict)}) f
         left join household_members hm on hm.person_id = f.id and hm.left_on is null
         left join (select household_id, count(*)::int as size from household_members where left_on is null group by household_id) hs
           on hs.household_id = hm.household_id`.execute(tx);
@@ -417,15 +447,10 @@ export const policyFactsRepository = {
         ids: ids.slice(0, i),
         regionOf,
         regions,
-        regionCodes: regions,
         cols,
-        paid: { vocational_training: { v: paidV, k: paidK } },
+        paid,
         members: { offsets, index, known },
       };
     }
   },
 };
-
-/** Employer facts from the registry; the rest (contributions, layoffs, hires) come from the caller. */
-export const EMPLOYER_REGISTRY_FACTS = ["size_class", "headcount", "insured_headcount"] as const;
-export { EMPLOYER_FACTS };

@@ -26,7 +26,7 @@ import { minimumWagesRepository } from "./minimum-wages.repository.ts";
 import { occupationsRepository } from "./occupations.repository.ts";
 import { presentFinding, presentPosting, presentPublicPosting, presentReview } from "./postings.presenter.ts";
 import { type PostingRow, type PostingScope, postingsRepository as repo } from "./postings.repository.ts";
-import { searchRowOf } from "./search-row.ts";
+import { type SearchablePosting, searchRowOf } from "./search-row.ts";
 
 export type PostingsService = ReturnType<typeof createPostingsService>;
 type CreateBody = z.infer<typeof CreatePostingBodySchema>;
@@ -140,27 +140,7 @@ export function createPostingsService(deps: {
     }
   }
 
-  async function publishIn(
-    trx: Executor,
-    row: {
-      id: string;
-      province_code: string;
-      region_code: string;
-      occupation_code: string;
-      salary_type: string;
-      salary_min_fen: number;
-      salary_max_fen: number;
-      education: string | null;
-      work_type: string;
-      title: string;
-      description: string;
-      requirements: string | null;
-      benefits: string | null;
-      skills: string[];
-    },
-    now: Date,
-    firstPublishedAt: Date | null,
-  ) {
+  async function publishIn(trx: Executor, row: SearchablePosting, now: Date, firstPublishedAt: Date | null) {
     const publishedAt = firstPublishedAt ?? now;
     await repo.update(trx, row.id, {
       status: "published",
