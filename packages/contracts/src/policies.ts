@@ -104,6 +104,16 @@ export const EvaluateBodySchema = z.strictObject({
     facts: z.record(z.string(), z.unknown()),
     /** Last payment date by policy id (null: never paid). Absent: history unknown. */
     paid: z.record(z.string(), DateOnly.nullable()).optional(),
+    /** A person's household, the subject included (person facts of each member). Absent: unknown. */
+    members: z
+      .array(z.strictObject({ facts: z.record(z.string(), z.unknown()) }))
+      .max(30)
+      .optional(),
+    /** An employer's roster (职工名册): person facts of each employee. Absent: unknown. */
+    employees: z
+      .array(z.strictObject({ facts: z.record(z.string(), z.unknown()) }))
+      .max(100_000)
+      .optional(),
   }),
   asOf: DateOnly,
   policyIds: z.array(PolicyId).max(50).optional(),

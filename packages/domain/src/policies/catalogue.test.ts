@@ -26,6 +26,8 @@ interface Case {
   paid?: Record<string, string | null>;
   /** The subject's household besides the subject (facts of each other member). */
   members?: Record<string, unknown>[];
+  /** An employer's roster (person facts of each employee); absent = unknown. */
+  employees?: Record<string, unknown>[];
   expect: {
     state: "met" | "not_met" | "unknown";
     failed?: string[];
@@ -84,6 +86,7 @@ for (const policy of policies) {
           facts: c.facts,
           ...(c.paid ? { paid: c.paid } : {}),
           ...(c.members ? { members: [{ facts: c.facts }, ...c.members.map((facts) => ({ facts }))] } : {}),
+          ...(c.employees ? { employees: c.employees.map((facts) => ({ facts })) } : {}),
         };
         const [r] = evaluateAll(policies, subject, c.as_of, new Set([policy.id]));
         const e = c.expect;

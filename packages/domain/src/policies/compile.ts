@@ -10,6 +10,7 @@ import type {
   CompareOp,
   CompiledPolicy,
   CompileError,
+  GroupKind,
   Output,
   Param,
   ParamType,
@@ -66,12 +67,63 @@ interface Ctx {
   topIds: string[];
   knownPolicies: Set<string> | null;
   ids: Set<string>;
-  /** Inside a `members:` where-clause: no nesting, no other policy, no payment history. */
+  /** Inside a `members:` / `employees:` where-clause: no nesting, no other policy, no payment history. */
   inMembers?: boolean;
+  /** Person facts read inside employee aggregations. */
+  employeeFacts: Set<string>;
 }
 
 function err(ctx: Ctx, path: string, message: string): void {
   ctx.errors.push({ file: ctx.file, path, message });
+}
+
+const GROUP_NAMES: Record<GroupKind, string> = { household: "家庭成员", employees: "职工" };
+
+/** Household aggregations belong to person policies, employee aggregations to employer policies; no nesting. */
+function groupAllowed(ctx: Ctx, over: GroupKind, path: string): boolean {
+  if (ctx.inMembers) {
+    err(ctx, path, "成员条件中不能再嵌套成员汇总");
+    return false;
+  }
+  if (over === "household" && ctx.entity !== "person") {
+    err(ctx, path, "家庭成员汇总只适用于个人政策");
+    return false;
+  }
+  if (over === "employees" && ctx.entity !== "employer") {
+    err(ctx, path, "职工汇总只适用于单位政策");
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Compile inside a group's member scope: members are persons, so an employee aggregation reads
+ * person facts (recorded in `employeeFacts`); no nesting, no other policy, no payment history.
+ */
+function inGroup<T>(ctx: Ctx, over: GroupKind, f: () => T): T {
+  const saved = { facts: ctx.facts, usedFacts: ctx.usedFacts };
+  ctx.inMembers = true;
+  if (over === "employees") {
+    ctx.facts = FACTS.person;
+    ctx.usedFacts = ctx.employeeFacts;
+  }
+  try {
+    return f();
+  } finally {
+    ctx.inMembers = false;
+    ctx.facts = saved.facts;
+    ctx.usedFacts = saved.usedFacts;
+  }
+}
+
+/** A fact that can be summed over members (an integer or an amount). */
+function summable(ctx: Ctx, name: unknown, path: string) {
+  const f = factRef(ctx, name, path);
+  if (f && f.type !== "int" && f.type !== "money") {
+    err(ctx, path, `类型不匹配：${f.label}不能合计`);
+    return null;
+  }
+  return f;
 }
 
 function citation(ctx: Ctx, v: unknown, path: string): Citation | null {
@@ -137,7 +189,7 @@ function value(ctx: Ctx, v: unknown, path: string, expect: ValueType | null, enu
     err(
       ctx,
       path,
-      "表达式应为 {fact|param|as_of|years_since|months_since|add|sub|mul|mul_rate|min|max|round|step|lookup|if: …}",
+      "表达式应为 {fact|param|as_of|years_since|months_since|add|sub|mul|mul_rate|min|max|round|step|lookup|if|count|sum: …}",
     );
     return null;
   }
@@ -278,6 +330,23 @@ function value(ctx: Ctx, v: unknown, path: string, expect: ValueType | null, enu
       }
       return check({ k: "if", when, then, else: otherwise, type: then.type });
     }
+    case "count":
+    case "sum": {
+      // { count: { of: employees|household, where: … } } / { sum: { of, fact, where: … } }
+      const over = isObj(arg) ? (arg.of as GroupKind) : null;
+      if (!isObj(arg) || (over !== "household" && over !== "employees")) {
+        err(ctx, `${p}.of`, `${key} 需要 of：household（家庭成员）或 employees（职工）`);
+        return null;
+      }
+      if (!groupAllowed(ctx, over, p)) return null;
+      const where =
+        arg.where === undefined ? null : inGroup(ctx, over, () => condition(ctx, arg.where, `${p}.where`, false));
+      if (arg.where !== undefined && !where) return null;
+      if (key === "count") return check({ k: "agg", over, fn: "count", where, sumFact: null, type: "int" });
+      const f = inGroup(ctx, over, () => summable(ctx, arg.fact, `${p}.fact`));
+      if (!f) return null;
+      return check({ k: "agg", over, fn: "sum", where, sumFact: f.name, type: f.type });
+    }
     default:
       if (expect) return literal(ctx, expect, v, path, enumValues);
       err(ctx, p, `未知的表达式「${key}」`);
@@ -302,6 +371,7 @@ const CONDITION_KINDS = [
   "policy",
   "not_received",
   "members",
+  "employees",
 ];
 
 function condition(ctx: Ctx, v: unknown, path: string, top: boolean): CNode | null {
@@ -444,23 +514,20 @@ function condition(ctx: Ctx, v: unknown, path: string, top: boolean): CNode | nu
       body = { k: "policy", id: arg };
       break;
     }
-    case "members": {
-      if (ctx.entity !== "person") {
-        err(ctx, p, "家庭成员汇总只适用于个人政策");
-        break;
-      }
-      if (ctx.inMembers) {
-        err(ctx, p, "成员条件中不能再嵌套成员汇总");
-        break;
-      }
+    case "members":
+    case "employees": {
+      const over: GroupKind = kind === "members" ? "household" : "employees";
       const fn = isObj(arg) ? (arg.fn as "any" | "all" | "count" | "sum") : null;
+      if (!groupAllowed(ctx, over, p)) break;
       if (!isObj(arg) || !fn || !["any", "all", "count", "sum"].includes(fn)) {
-        err(ctx, `${p}.fn`, "members 需要 fn：any（有成员满足）、all（成员均满足）、count（满足的人数）或 sum（合计）");
+        err(
+          ctx,
+          `${p}.fn`,
+          `${kind} 需要 fn：any（有${GROUP_NAMES[over]}满足）、all（${GROUP_NAMES[over]}均满足）、count（满足的人数）或 sum（合计）`,
+        );
         break;
       }
-      ctx.inMembers = true;
-      const where = condition(ctx, arg.where, `${p}.where`, false);
-      ctx.inMembers = false;
+      const where = inGroup(ctx, over, () => condition(ctx, arg.where, `${p}.where`, false));
       let sumFact: string | null = null;
       let op: CompareOp | null = null;
       let right: VNode | null = null;
@@ -472,12 +539,8 @@ function condition(ctx: Ctx, v: unknown, path: string, top: boolean): CNode | nu
         op = arg.op as CompareOp;
         let type: ValueType = "int";
         if (fn === "sum") {
-          const f = factRef(ctx, arg.fact, `${p}.fact`);
+          const f = inGroup(ctx, over, () => summable(ctx, arg.fact, `${p}.fact`));
           if (!f) break;
-          if (f.type !== "int" && f.type !== "money") {
-            err(ctx, `${p}.fact`, `类型不匹配：${f.label}不能合计`);
-            break;
-          }
           sumFact = f.name;
           type = f.type;
         }
@@ -489,7 +552,7 @@ function condition(ctx: Ctx, v: unknown, path: string, top: boolean): CNode | nu
         );
         if (!right) break;
       }
-      if (where) body = { k: "members", fn, where, sumFact, op, right };
+      if (where) body = { k: "members", over, fn, where, sumFact, op, right };
       break;
     }
     case "not_received": {
@@ -624,6 +687,7 @@ export function compilePolicy(file: string, doc: unknown, options: CompileOption
     params: {},
     errors,
     usedFacts: new Set(),
+    employeeFacts: new Set(),
     dependsOn: new Set(),
     topIds: [],
     knownPolicies: options.knownPolicies ?? null,
@@ -682,6 +746,7 @@ export function compilePolicy(file: string, doc: unknown, options: CompileOption
     outputs,
     hash: createHash("sha256").update(canonicalJson(doc)).digest("hex"),
     facts: [...ctx.usedFacts].sort(),
+    employeeFacts: [...ctx.employeeFacts].sort(),
     dependsOn: [...ctx.dependsOn].sort(),
     paymentPeriod,
   };

@@ -1,5 +1,5 @@
 import { type Period, periodText } from "./dates.ts";
-import { type ConditionTrace, citationText, formatValue } from "./evaluate.ts";
+import { aggLabel, type ConditionTrace, citationText, formatValue } from "./evaluate.ts";
 import { FACTS } from "./facts.ts";
 import type { CNode, CompiledPolicy, ValueType, VNode } from "./model.ts";
 import { resolveParam } from "./params.ts";
@@ -58,6 +58,8 @@ export function describePolicy(policy: CompiledPolicy, asOf: string, region: str
         return "评估日";
       case "fact":
         return defs[n.name]!.label;
+      case "agg":
+        return aggLabel(n, defs);
       default:
         return "按规定计算";
     }
@@ -116,14 +118,20 @@ export function describePolicy(policy: CompiledPolicy, asOf: string, region: str
       case "notReceived":
         text = `${c.label}（${valueText(b.period)}内未享受过）`;
         break;
-      case "members":
+      case "members": {
+        const who =
+          b.over === "household"
+            ? { some: "家庭中有成员", all: "家庭成员均", in: "家庭中" }
+            : { some: "有职工", all: "职工均", in: "职工中" };
+        const sumDef = b.sumFact ? (b.over === "household" ? defs : FACTS.person)[b.sumFact]! : null;
         text =
           b.fn === "any"
-            ? `${c.label}（家庭中有成员${b.where.label}）`
+            ? `${c.label}（${who.some}${b.where.label}）`
             : b.fn === "all"
-              ? `${c.label}（家庭成员均${b.where.label}）`
-              : `${c.label}（家庭中${b.fn === "count" ? `${b.where.label}的人数` : `${b.where.label}者的${defs[b.sumFact!]!.label}合计`}${OP[b.op!]}${valueText(b.right!)}）`;
+              ? `${c.label}（${who.all}${b.where.label}）`
+              : `${c.label}（${who.in}${sumDef ? `${b.where.label}者的${sumDef.label}合计` : `${b.where.label}的人数`}${OP[b.op!]}${valueText(b.right!)}）`;
         break;
+      }
       case "any":
         text = `${c.label}（满足以下情形之一）`;
         break;

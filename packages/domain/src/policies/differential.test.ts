@@ -1,7 +1,8 @@
 /**
  * Differential test: the columnar evaluator and the per-subject evaluator agree — state, the
  * failed and undetermined top-level conditions, and the amount — on every subject of a generated
- * population, on several dates, with unknown facts, regional parameters and payment histories.
+ * population, on several dates, with unknown facts, regional parameters, payment histories,
+ * households (person policies) and employee rosters (employer policies).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { expect, it } from "vitest";
@@ -90,13 +91,21 @@ for (const entity of ["person", "employer"] as const)
         for (let k = 0; k < size && households.length < generated.length; k++) households.push(h);
       }
       for (let i = 0; i < households.length; i++) if (random.next() < 0.1) households[i] = null;
+      // employers: a roster of 0–8 generated persons (disability grades 0–4, some unknown); one in ten unknown
+      const workers = generate("person", 9 * generated.length, seed + 2, asOf);
+      for (const w of workers)
+        if (random.next() < 0.9) w.facts.disability_grade = random.next() < 0.5 ? 0 : random.int(1, 4);
       const subjects: Subject[] = generated.map((s, i) =>
-        households[i] === null
-          ? s
-          : {
-              ...s,
-              members: generated.filter((_, j) => households[j] === households[i]).map((m) => ({ facts: m.facts })),
-            },
+        entity === "employer"
+          ? random.next() < 0.1
+            ? s
+            : { ...s, employees: workers.slice(9 * i, 9 * i + random.int(0, 8)).map((w) => ({ facts: w.facts })) }
+          : households[i] === null
+            ? s
+            : {
+                ...s,
+                members: generated.filter((_, j) => households[j] === households[i]).map((m) => ({ facts: m.facts })),
+              },
       );
       const pop = populationFromSubjects(
         entity,

@@ -307,3 +307,89 @@ conditions:
     expect(employer[0]!.message).toContain("只适用于个人政策");
   });
 });
+
+describe("aggregations over an employer's employees (employees: / count / sum)", () => {
+  const EMPLOYER = `
+id: t
+name: 单位测试
+entity: employer
+`;
+  const p = compileText(`${EMPLOYER}
+parameters:
+  share: { type: rate, label: 比例, values: [{ label: national, value: 10%, from: 2020-01-01, source: { document: 测试 }, verified: true }] }
+  per_head: { type: money, label: 每人, values: [{ label: national, value: 100, from: 2020-01-01, source: { document: 测试 }, verified: true }] }
+conditions:
+  - id: has_veteran
+    label: 招用了退役军人
+    employees: { fn: any, where: { id: e_vet, label: 退役军人, is: veteran } }
+  - id: share_disabled
+    label: 残疾职工占职工人数的比例达到规定
+    compare:
+      ratio:
+        - { count: { of: employees, where: { id: e_dis, label: 持有残疾人证, compare: { fact: disability_grade, op: ">=", value: 1 } } } }
+        - { fact: headcount }
+      op: ">="
+      param: share
+outputs:
+  amount:
+    label: 按人数计
+    value: { mul: [{ param: per_head }, { count: { of: employees } }] }
+`);
+  const run = (employees: Record<string, unknown>[] | undefined, headcount = 10) => {
+    const subject = {
+      region: "320102",
+      facts: { headcount },
+      ...(employees ? { employees: employees.map((facts) => ({ facts })) } : {}),
+    };
+    const row = evaluatePolicy(p, subject, "2026-11-28");
+    const col = evaluateColumnar([p], populationFromSubjects("employer", [subject]), "2026-11-28").get("t")!;
+    return { row, col };
+  };
+
+  it("reads person facts of each employee, counts and sums them, and the two evaluators agree", () => {
+    expect(p.employeeFacts).toEqual(["disability_grade", "veteran"]);
+    expect(p.facts).toEqual(["headcount"]);
+    const { row, col } = run([
+      { veteran: true, disability_grade: 0 },
+      { veteran: false, disability_grade: 3 },
+      { veteran: false, disability_grade: 0 },
+    ]);
+    expect(row.state).toBe("met");
+    expect(stateAt(col, 0)).toBe(1);
+    expect(row.amountFen).toBe(300);
+    expect(row.conditions[0]!.text).toContain("职工 3 人中 1 人满足「退役军人」");
+    expect(row.conditions[1]!.text).toContain("职工中持有残疾人证者的人数÷职工人数");
+    // 1 of 11 is below 10%
+    const low = run([{ veteran: true, disability_grade: 1 }], 11);
+    expect(low.row.failed).toEqual(["share_disabled"]);
+    expect(failedAt(low.col, 0)).toBe(0b10);
+  });
+
+  it("an unknown roster or an employee not known either way is 信息不足 naming the roster", () => {
+    for (const employees of [undefined, [{ veteran: true }]]) {
+      const { row, col } = run(employees);
+      expect(row.state).toBe("unknown");
+      expect(row.missing).toEqual([{ fact: "$employees", label: "职工名册（就业登记）" }]);
+      expect(stateAt(col, 0)).toBe(2);
+      expect(undeterminedAt(col, 0)).toBe(employees ? 0b10 : 0b11);
+    }
+  });
+
+  it("employees are for employer policies, households for person policies; members read person facts only", () => {
+    const onPerson = errorsOf(`${HEAD}
+conditions:
+  - { id: a, label: 职工, employees: { fn: any, where: { id: b, label: 在职, is: employed } } }
+`);
+    expect(onPerson[0]!.message).toContain("只适用于单位政策");
+    const countOnEmployer = errorsOf(`${EMPLOYER}
+conditions:
+  - { id: a, label: 家庭, compare: { left: { count: { of: household } }, op: ">=", value: 1 } }
+`);
+    expect(countOnEmployer[0]!.message).toContain("只适用于个人政策");
+    const employerFactInside = errorsOf(`${EMPLOYER}
+conditions:
+  - { id: a, label: 职工, employees: { fn: any, where: { id: b, label: 人数, compare: { fact: headcount, op: ">", value: 1 } } } }
+`);
+    expect(employerFactInside[0]!.message).toContain("未知的事实「headcount」");
+  });
+});

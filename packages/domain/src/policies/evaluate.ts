@@ -2,7 +2,7 @@ import { formatFen } from "../jobs/minimum-wage.ts";
 import { parseRate } from "./compile.ts";
 import { addPeriod, dayNumber, fullMonths, fullYears, isDate, type Period, periodText } from "./dates.ts";
 import { type Entity, FACTS, type FactDef } from "./facts.ts";
-import type { Citation, CNode, CompareOp, CompiledPolicy, Param, ValueType, VNode } from "./model.ts";
+import type { Citation, CNode, CompareOp, CompiledPolicy, GroupKind, Param, ValueType, VNode } from "./model.ts";
 import { compareOp, conflictText, mulRate, resolveParam, roundTo, stepValue } from "./params.ts";
 
 /** A subject as the engine sees it: facts by name, its region and what it was paid before. */
@@ -15,10 +15,51 @@ export interface Subject {
   paid?: Record<string, string | null>;
   /** The household's members' facts, the subject included. Absent = household unknown. */
   members?: { facts: Record<string, unknown> }[];
+  /** An employer's employees (open 就业登记 at the employer) with their person facts. Absent = unknown. */
+  employees?: { facts: Record<string, unknown> }[];
 }
 
 /** The pseudo-fact a `members:` condition misses when the household is not known. */
 export const MEMBERS_FACT = "$members";
+/** The pseudo-fact an `employees:` aggregation misses when the employer's roster is not known. */
+export const EMPLOYEES_FACT = "$employees";
+const GROUP_FACT: Record<GroupKind, string> = { household: MEMBERS_FACT, employees: EMPLOYEES_FACT };
+const GROUP_LABEL: Record<GroupKind, string> = { household: "家庭成员", employees: "职工" };
+
+/** The label of a fact or of a group pseudo-fact, for "信息不足" lists. */
+export function missingLabel(defs: Record<string, FactDef>, m: string): string {
+  return m === MEMBERS_FACT ? "家庭成员信息" : m === EMPLOYEES_FACT ? "职工名册（就业登记）" : (defs[m]?.label ?? m);
+}
+
+/** "职工中一、二级残疾人的人数" / "家庭成员的月收入合计". */
+export function aggLabel(n: Extract<VNode, { k: "agg" }>, defs: Record<string, FactDef>): string {
+  const who = `${GROUP_LABEL[n.over]}${n.where ? `中${n.where.label}者` : ""}`;
+  if (n.fn === "count") return `${who}的人数`;
+  const def = (n.over === "household" ? defs : FACTS.person)[n.sumFact!]!;
+  return `${who}的${def.label}合计`;
+}
+
+type WhereResult = { state: Exclude<State, "not_evaluated">; trace: ConditionTrace };
+
+/**
+ * Evaluate `where` (or "everyone" when null) for each member of a group; null when the group is
+ * unknown. Members are persons: an employee's facts are read with the person facts the policy's
+ * employee aggregations use; a household member's with the policy's own facts.
+ */
+function eachMember(env: Env, over: GroupKind, where: CNode | null, top: State[]) {
+  const group = over === "household" ? env.subject.members : env.subject.employees;
+  if (!group) return null;
+  const defs = over === "household" ? env.defs : FACTS.person;
+  const names = over === "household" ? env.policy.facts : env.policy.employeeFacts;
+  return group.map((m) => {
+    const facts: Record<string, unknown> = {};
+    for (const name of names) facts[name] = normaliseFact(defs[name]!, m.facts[name]);
+    const r: WhereResult | null = where
+      ? condition({ ...env, defs, facts, subject: { ...env.subject, facts: m.facts } }, where, top)
+      : null;
+    return { facts, state: r ? r.state : ("met" as const), trace: r?.trace ?? null };
+  });
+}
 
 export type State = "met" | "not_met" | "unknown" | "not_evaluated";
 export const STATE_TEXT: Record<State, string> = {
@@ -253,6 +294,19 @@ function value(env: Env, n: VNode): Val {
       if (c.state === "unknown") return { ok: false, missing: c.missing };
       return value(env, c.state === "met" ? n.then : n.else);
     }
+    case "agg": {
+      // a count or sum is known only when every member is known either way (and, for a sum, its fact)
+      const each = eachMember(env, n.over, n.where, []);
+      if (!each || each.some((m) => m.state === "unknown")) return { ok: false, missing: [GROUP_FACT[n.over]] };
+      let x = 0;
+      for (const m of each) {
+        if (m.state !== "met") continue;
+        if (!n.sumFact) x++;
+        else if (m.facts[n.sumFact] === undefined) return { ok: false, missing: [GROUP_FACT[n.over]] };
+        else x += m.facts[n.sumFact] as number;
+      }
+      return { ok: true, v: x };
+    }
   }
 }
 
@@ -262,6 +316,13 @@ function labelOf(env: Env, n: VNode): string {
     return n.unit === "years" ? `年龄（按${env.defs[n.fact]!.label}计）` : `${env.defs[n.fact]!.label}至今月数`;
   if (n.k === "param") return env.policy.params[n.name]!.label;
   if (n.k === "asOf") return "评估日";
+  if (n.k === "agg") return aggLabel(n, env.defs);
+  if (n.k === "lit" && n.type === "int") return String(n.value);
+  if (n.k === "arith" && (n.op === "add" || n.op === "sub" || n.op === "mul")) {
+    // "2×职工中持有残疾人证者的人数−职工中三、四级残疾者的人数"
+    const sign = { add: "＋", sub: "−", mul: "×" }[n.op];
+    return n.args.map((a) => labelOf(env, a)).join(sign);
+  }
   return "计算值";
 }
 
@@ -286,7 +347,7 @@ function sinceDistance(env: Env, n: Extract<VNode, { k: "since" }>, op: CompareO
 }
 
 function labelOfFact(env: Env, m: string): string {
-  return m === MEMBERS_FACT ? "家庭成员信息" : (env.defs[m]?.label ?? m);
+  return missingLabel(env.defs, m);
 }
 
 interface CResult {
@@ -482,30 +543,27 @@ function condition(env: Env, c: CNode, top: State[]): CResult {
       );
     }
     case "members": {
-      const members = env.subject.members;
-      if (!members) return unknown([MEMBERS_FACT]);
+      const each = eachMember(env, b.over, b.where, top);
+      if (!each) return unknown([GROUP_FACT[b.over]]);
       let t = 0;
       let f = 0;
       let u = 0;
       let sum = 0;
       let sumKnown = true;
       const kids: ConditionTrace[] = [];
-      for (const m of members) {
-        const facts: Record<string, unknown> = {};
-        for (const name of env.policy.facts) facts[name] = normaliseFact(env.defs[name]!, m.facts[name]);
-        const r = condition({ ...env, facts, subject: { ...env.subject, facts: m.facts } }, b.where, top);
-        if (r.state === "met") {
+      for (const m of each) {
+        if (m.state === "met") {
           t++;
           if (b.sumFact) {
-            const x = facts[b.sumFact];
+            const x = m.facts[b.sumFact];
             if (x === undefined) sumKnown = false;
             else sum += x as number;
           }
-        } else if (r.state === "not_met") f++;
+        } else if (m.state === "not_met") f++;
         else u++;
-        if (kids.length < 10) kids.push(r.trace);
+        if (kids.length < 10 && m.trace) kids.push(m.trace);
       }
-      const n = members.length;
+      const n = each.length;
       let state: CResult["state"];
       let threshold: string | null = null;
       if (b.fn === "any") state = t > 0 ? "met" : f === n ? "not_met" : "unknown";
@@ -522,13 +580,13 @@ function condition(env: Env, c: CNode, top: State[]): CResult {
           state = yes === u + 1 ? "met" : yes === 0 ? "not_met" : "unknown";
         } else state = u > 0 || !sumKnown ? "unknown" : compareOp(sum, b.op!, x) ? "met" : "not_met";
       }
-      const shown =
-        b.fn === "sum" ? `合计 ${formatValue(env.defs[b.sumFact!]!.type, sum, env.defs[b.sumFact!])}` : `${t} 人`;
+      const sumDef = b.sumFact ? (b.over === "household" ? env.defs : FACTS.person)[b.sumFact]! : null;
+      const shown = sumDef ? `合计 ${formatValue(sumDef.type, sum, sumDef)}` : `${t} 人`;
       return mk(
         state,
-        `${c.label}：家庭成员 ${n} 人中 ${t} 人满足「${b.where.label}」${u ? `，${u} 人信息不足` : ""}${threshold ? `（${shown}，标准${threshold}）` : ""}：${STATE_TEXT[state]}${suffix}`,
+        `${c.label}：${GROUP_LABEL[b.over]} ${n} 人中 ${t} 人满足「${b.where.label}」${u ? `，${u} 人信息不足` : ""}${threshold ? `（${shown}，标准${threshold}）` : ""}：${STATE_TEXT[state]}${suffix}`,
         { value: shown, threshold, children: kids },
-        state === "unknown" ? [MEMBERS_FACT] : [],
+        state === "unknown" ? [GROUP_FACT[b.over]] : [],
       );
     }
     case "notReceived": {
@@ -625,9 +683,9 @@ export function evaluatePolicy(
         text: v.ok
           ? formatValue(o.type, v.v)
           : miss.length
-            ? `缺少「${miss.map((m) => defs[m]?.label ?? m).join("」「")}」，无法计算`
+            ? `缺少「${miss.map((m) => missingLabel(defs, m)).join("」「")}」，无法计算`
             : [...env.conflicts].join("；") || "无法计算",
-        missing: miss.map((m) => defs[m]?.label ?? m),
+        missing: miss.map((m) => missingLabel(defs, m)),
       };
       if (o.name === "amount" && v.ok) amountFen = v.v as number;
     }
@@ -638,7 +696,7 @@ export function evaluatePolicy(
     conditions: traces,
     failed: policy.conditions.filter((_, i) => states[i] === "not_met").map((c) => c.id),
     undetermined: policy.conditions.filter((_, i) => states[i] === "unknown").map((c) => c.id),
-    missing: [...missing].map((f) => ({ fact: f, label: f === MEMBERS_FACT ? "家庭成员信息" : (defs[f]?.label ?? f) })),
+    missing: [...missing].map((f) => ({ fact: f, label: missingLabel(defs, f) })),
     outputs,
     amountFen,
     params: [...env.params.values()],

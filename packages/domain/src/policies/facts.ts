@@ -102,8 +102,6 @@ export const EMPLOYER_FACTS: Record<string, FactDef> = {
   benefit_claimants_last_year: { type: "int", label: "上年度裁员人数（参保职工中领取失业保险金人数）", unit: "人" },
   ui_contributions_last_year_fen: { type: "money", label: "上年度实际缴纳失业保险费" },
   eligible_new_hires: { type: "int", label: "符合条件的新招用人数", unit: "人" },
-  disabled_employees_grade12: { type: "int", label: "安排一、二级残疾人就业人数", unit: "人" },
-  disabled_employees_other: { type: "int", label: "安排三、四级残疾人就业人数", unit: "人" },
   avg_annual_wage_fen: { type: "money", label: "上年在职职工年平均工资" },
   planned_layoffs: { type: "int", label: "计划裁减人数", unit: "人" },
   serious_violation: { type: "bool", label: "存在严重失信或重大违法行为" },

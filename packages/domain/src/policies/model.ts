@@ -50,7 +50,16 @@ export type VNode =
   | { k: "round"; value: VNode; unit: number; mode: RoundMode; type: "money" }
   | { k: "step"; key: VNode; param: string; type: ValueType }
   | { k: "lookup"; key: VNode; param: string; type: ValueType }
-  | { k: "if"; when: CNode; then: VNode; else: VNode; type: ValueType };
+  | { k: "if"; when: CNode; then: VNode; else: VNode; type: ValueType }
+  /** The number of a group's members satisfying `where` (all when null), or the sum of a fact over them. */
+  | { k: "agg"; over: GroupKind; fn: "count" | "sum"; where: CNode | null; sumFact: string | null; type: ValueType };
+
+/**
+ * Who an aggregation runs over: the subject's household (家庭成员, the subject included; person
+ * policies) or the employer's employees (职工: persons with an open 就业登记 at the employer;
+ * employer policies). Members' conditions read person facts.
+ */
+export type GroupKind = "household" | "employees";
 
 export type CompareOp = ">=" | ">" | "<=" | "<" | "==" | "!=";
 
@@ -69,6 +78,7 @@ export type CBody =
    */
   | {
       k: "members";
+      over: GroupKind;
       fn: "any" | "all" | "count" | "sum";
       where: CNode;
       sumFact: string | null;
@@ -110,6 +120,8 @@ export interface CompiledPolicy {
   hash: string;
   /** Facts read anywhere in the policy. */
   facts: string[];
+  /** Person facts read in `employees` aggregations of an employer policy. */
+  employeeFacts: string[];
   /** Other policies whose eligibility this one reads. */
   dependsOn: string[];
   /** How often a subject can receive it: each month, each calendar year, or once. */

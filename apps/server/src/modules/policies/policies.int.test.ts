@@ -202,6 +202,137 @@ describe("self-check", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe("answers.in_internship");
   });
+
+  it("an employer's roster comes from the ledger: disabled employees registered there count for 残疾人就业保障金", async () => {
+    const employer = await t.signIn("employer");
+    const { employer_id: employerId } = (await t.db
+      .selectFrom("users")
+      .select("employer_id")
+      .where("id", "=", employer.userId)
+      .executeTakeFirst())!;
+    const e = (await t.db
+      .selectFrom("employers")
+      .select(["credit_code", "name"])
+      .where("id", "=", employerId!)
+      .executeTakeFirst())!;
+    const levyOf = async () => {
+      const r = await t.request(employer, {
+        method: "POST",
+        url: "/api/v1/me/policy-check",
+        payload: { answers: { headcount: 100, avg_annual_wage_fen: 10000000, local_avg_wage_fen: 10000000 } },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json().questions.map((q: { fact: string }) => q.fact)).not.toContain("$employees");
+      return r.json().results.find((x: { policyId: string }) => x.policyId === "disability_levy");
+    };
+    // nobody registered here: 0 of 100 → 1.5 × 100,000 元 × 90 %
+    const none = await levyOf();
+    expect(none.state).toBe("met");
+    expect(none.amountFen).toBe(13500000);
+    // one grade-2 employee (counts as 2) registered as employed at this employer's credit code
+    const worker = await t.createPerson({
+      birthDate: "1990-02-02",
+      name: "残疾职工",
+      residenceRegionCode: "320102003001",
+    });
+    const grade = await t.request(xuanwu, {
+      method: "POST",
+      url: "/api/v1/external/disability",
+      payload: {
+        sourceSystem: "cdpf-test",
+        records: [
+          {
+            sourceRecordId: "d1",
+            idNumber: worker.idNumber,
+            sourceDate: "2026-01-05",
+            certificateNumber: "32010219900202001X42",
+            kind: "physical",
+            grade: 2,
+          },
+        ],
+      },
+    });
+    expect(grade.statusCode, grade.body).toBe(200);
+    const job = await t.request(xuanwu, {
+      method: "POST",
+      url: `/api/v1/persons/${worker.id}/ledger`,
+      payload: {
+        type: "employment",
+        date: "2026-02-01",
+        form: "employer",
+        employerName: e.name,
+        employerCreditCode: e.credit_code,
+      },
+    });
+    expect(job.statusCode, job.body).toBe(201);
+    const one = await levyOf();
+    // 2 of 100 ≥ 1.5 %: nothing owed
+    expect(one.state).toBe("not_met");
+    expect(one.failed).toEqual(["below_quota"]);
+    expect(one.conditions.find((c: { id: string }) => c.id === "below_quota").text).toContain(
+      "职工中持有残疾人证者的人数",
+    );
+  });
+});
+
+describe("what-if with a household or a roster", () => {
+  const levy = (employees: unknown) =>
+    t.request(xuanwu, {
+      method: "POST",
+      url: "/api/v1/policies/evaluate",
+      payload: {
+        subject: {
+          kind: "employer",
+          regionCode: "320102",
+          facts: { headcount: 200, avg_annual_wage_fen: 12000000, local_avg_wage_fen: 10000000 },
+          ...(employees === undefined ? {} : { employees }),
+        },
+        asOf: "2026-11-28",
+        policyIds: ["disability_levy"],
+      },
+    });
+
+  it("aggregates over the employees given inline; without a roster the answer is 信息不足 naming it", async () => {
+    const r = await levy([{ facts: { disability_grade: 3 } }, { facts: { disability_grade: 0 } }]);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().results[0].amountFen).toBe(21600000);
+    const unknown = await levy(undefined);
+    expect(unknown.json().results[0].state).toBe("unknown");
+    expect(unknown.json().results[0].missing).toEqual([{ fact: "$employees", label: "职工名册（就业登记）" }]);
+  });
+
+  it("refuses a roster for a person, a household for an employer, and bad member facts by path", async () => {
+    const bad = await levy([{ facts: { disability_grade: "二级" } }]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe("subject.employees[0].facts.disability_grade");
+    const wrong = await t.request(xuanwu, {
+      method: "POST",
+      url: "/api/v1/policies/evaluate",
+      payload: {
+        subject: { kind: "person", regionCode: "320102", facts: {}, employees: [] },
+        asOf: "2026-11-28",
+      },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors[0]).toMatchObject({ field: "subject.employees", code: "GROUP_ENTITY" });
+    const household = await t.request(xuanwu, {
+      method: "POST",
+      url: "/api/v1/policies/evaluate",
+      payload: {
+        subject: {
+          kind: "person",
+          regionCode: "320102",
+          facts: { registered_unemployed: true },
+          members: [{ facts: { registered_unemployed: true } }, { facts: { employed: true } }],
+        },
+        asOf: "2026-11-28",
+        policyIds: ["employment_difficulty"],
+      },
+    });
+    expect(household.statusCode, household.body).toBe(200);
+    const zero = household.json().results[0].conditions.find((c: { id: string }) => c.id === "zh_nobody_employed");
+    expect(zero.state).toBe("not_met");
+  });
 });
 
 describe("免申即享: sweep → review → notice → objections → payment → notification", () => {

@@ -425,7 +425,7 @@ export const policiesRepository = {
   employer(db: Executor, id: string) {
     return db
       .selectFrom("employers")
-      .select(["id", "name", "region_code", "size_class", "headcount", "insured_headcount"])
+      .select(["id", "name", "region_code", "credit_code", "size_class", "headcount", "insured_headcount"])
       .where("id", "=", id)
       .executeTakeFirst();
   },

@@ -256,6 +256,27 @@ export function evaluateWhatIf(
 ) {
   const { subject } = body;
   refuseBadFacts(subject.kind, subject.facts, "subject.facts");
+  // groups: a person's household (the subject included), an employer's roster; members are persons
+  const groupOf = (name: "members" | "employees", entity: "person" | "employer") => {
+    const list = subject[name];
+    if (!list) return undefined;
+    if (subject.kind !== entity)
+      throw new AppError("VALIDATION_FAILED", {
+        errors: [
+          {
+            field: `subject.${name}`,
+            code: "GROUP_ENTITY",
+            message: name === "members" ? "家庭成员（members）只适用于个人" : "职工名册（employees）只适用于单位",
+          },
+        ],
+      });
+    list.forEach((m, i) => {
+      refuseBadFacts("person", m.facts, `subject.${name}[${i}].facts`);
+    });
+    return list.map((m) => ({ facts: m.facts }));
+  };
+  const members = groupOf("members", "person");
+  const employees = groupOf("employees", "employer");
   for (const id of body.policyIds ?? []) {
     const p = catalogue.byId(id);
     if (!p)
@@ -277,7 +298,13 @@ export function evaluateWhatIf(
   const only = body.policyIds?.length ? new Set(body.policyIds) : undefined;
   const results = evaluateAll(
     set,
-    { region: subject.regionCode, facts: subject.facts, ...(subject.paid ? { paid: subject.paid } : {}) },
+    {
+      region: subject.regionCode,
+      facts: subject.facts,
+      ...(subject.paid ? { paid: subject.paid } : {}),
+      ...(members ? { members } : {}),
+      ...(employees ? { employees } : {}),
+    },
     body.asOf,
     only,
   );
@@ -379,7 +406,9 @@ export function createPoliciesService(deps: {
     if (e.size_class) facts.size_class = e.size_class;
     if (e.headcount !== null) facts.headcount = e.headcount;
     if (e.insured_headcount !== null) facts.insured_headcount = e.insured_headcount;
-    const subject: Subject = { region: e.region_code, facts: { ...facts, ...answers } };
+    // the roster from the ledger: who is registered as employed here, for employees: rules
+    const employees = await policyFactsRepository.employees(db, e.credit_code, asOf);
+    const subject: Subject = { region: e.region_code, facts: { ...facts, ...answers }, employees };
     return { kind, id: actor.employerId, name: e.name, subject };
   }
 

@@ -251,6 +251,22 @@ export const policyFactsRepository = {
   },
 
   /**
+   * An employer's roster (职工名册) as of a date with each employee's person facts: the living
+   * people whose 就业登记 open on that date names the employer's 统一社会信用代码. Closed world,
+   * like the other registry facts: nobody registered means no employees.
+   */
+  async employees(ex: Executor, creditCode: string, asOf: string) {
+    const { rows } = await personFactsSql(
+      asOf,
+      sql`id in (select s.person_id from ledger_events e join ledger_spells s on s.start_event_id = e.id
+                 where e.employer_credit_code = ${creditCode} and s.kind = 'employment' and not s.voided
+                   and s.started_on <= ${asOf} and (s.ended_on is null or s.ended_on > ${asOf}))`,
+      [],
+    ).execute(ex);
+    return rows.map((r) => ({ facts: personFactsOf(r, asOf, []).facts }));
+  },
+
+  /**
    * Every living person under `regionPrefix` as columns, read through a cursor in batches: one
    * text line per person (parsing one field is ~4× cheaper than 25 columns a row), each source
    * table aggregated once, with the person's household so members rules can be evaluated; a
