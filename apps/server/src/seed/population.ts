@@ -340,5 +340,8 @@ export async function seedPopulation(
     opts.onProgress?.("劳动者", start + n, opts.persons);
   }
   await seedPolicyFacts(db, { today: opts.today, regionPrefix: opts.cityCode });
+  // statistics for every table after the bulk load, as an operator would after a migration of
+  // records: autovacuum may take hours to get to it, and the planner guesses badly until then
+  await sql`analyze`.execute(db);
   return result;
 }

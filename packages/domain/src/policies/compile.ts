@@ -809,3 +809,95 @@ export function paymentHistoryPolicies(policies: readonly CompiledPolicy[]): str
   for (const p of policies) p.conditions.forEach(walk);
   return [...out].sort();
 }
+
+/**
+ * What a loader must fetch for some policies' household rules: whether any reads the household,
+ * and the facts read inside those rules (what each member's snapshot needs).
+ */
+export function householdNeeds(policies: readonly CompiledPolicy[]): { used: boolean; facts: string[] } {
+  const facts = new Set<string>();
+  let used = false;
+  const vwalk = (n: VNode, inside: boolean): void => {
+    switch (n.k) {
+      case "fact":
+        if (inside) facts.add(n.name);
+        break;
+      case "since":
+        if (inside) facts.add(n.fact);
+        break;
+      case "arith":
+        for (const a of n.args) vwalk(a, inside);
+        break;
+      case "mulRate":
+        vwalk(n.value, inside);
+        vwalk(n.rate, inside);
+        break;
+      case "round":
+        vwalk(n.value, inside);
+        break;
+      case "step":
+      case "lookup":
+        vwalk(n.key, inside);
+        break;
+      case "if":
+        cwalk(n.when, inside);
+        vwalk(n.then, inside);
+        vwalk(n.else, inside);
+        break;
+      case "agg":
+        if (n.over === "household") {
+          used = true;
+          if (n.where) cwalk(n.where, true);
+          if (n.sumFact) facts.add(n.sumFact);
+        }
+        break;
+      default:
+        break;
+    }
+  };
+  const cwalk = (c: CNode, inside: boolean): void => {
+    const b = c.body;
+    switch (b.k) {
+      case "compare":
+        vwalk(b.left, inside);
+        vwalk(b.right, inside);
+        break;
+      case "ratio":
+        vwalk(b.num, inside);
+        vwalk(b.den, inside);
+        vwalk(b.right, inside);
+        break;
+      case "is":
+      case "in":
+        if (inside) facts.add(b.fact);
+        break;
+      case "within":
+      case "since":
+        if (inside) facts.add(b.fact);
+        vwalk(b.period, inside);
+        break;
+      case "any":
+      case "all":
+        for (const k of b.children) cwalk(k, inside);
+        break;
+      case "not":
+        cwalk(b.child, inside);
+        break;
+      case "members":
+        if (b.over === "household") {
+          used = true;
+          cwalk(b.where, true);
+          if (b.sumFact) facts.add(b.sumFact);
+        }
+        if (b.right) vwalk(b.right, inside);
+        break;
+      default:
+        break;
+    }
+  };
+  for (const p of policies) {
+    for (const c of p.conditions) cwalk(c, false);
+    for (const o of p.outputs) vwalk(o.expr, false);
+  }
+  return { used, facts: [...facts].sort() };
+}

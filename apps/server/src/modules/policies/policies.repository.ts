@@ -118,14 +118,14 @@ export const policiesRepository = {
   },
   /** Candidates in batches of 5,000 rows per statement (unnest of arrays: one round trip per batch). */
   async insertCandidates(db: Executor, sweepId: string, provinceCode: string | null, rows: NewCandidate[]) {
+    // one JSON document per batch: a text[] of JSON strings costs escaping every quote twice
     for (let i = 0; i < rows.length; i += 5000) {
       const part = rows.slice(i, i + 5000);
       await sql`
         insert into policy_candidates (sweep_id, subject_kind, subject_id, region_code, province_code, amount_fen, facts)
-        select ${sweepId}::uuid, 'person', s, r, ${provinceCode}, a, f::jsonb
-        from unnest(${sql.val(part.map((c) => c.subjectId))}::uuid[], ${sql.val(part.map((c) => c.regionCode))}::text[],
-                    ${sql.val(part.map((c) => c.amountFen))}::bigint[], ${sql.val(part.map((c) => JSON.stringify(c.facts)))}::text[])
-          as t(s, r, a, f)`.execute(db);
+        select ${sweepId}::uuid, 'person', s, r, ${provinceCode}, a, f
+        from json_to_recordset(${JSON.stringify(part.map((c) => ({ s: c.subjectId, r: c.regionCode, a: c.amountFen, f: c.facts })))}::json)
+          as t(s uuid, r text, a bigint, f jsonb)`.execute(db);
     }
   },
   listSweeps(db: Executor, regionPrefix: string) {

@@ -19,6 +19,7 @@ import {
   FACTS,
   flattenTrace,
   formatFen,
+  householdNeeds,
   maskPersonName,
   NEVER,
   PolicyCompileError,
@@ -48,7 +49,7 @@ import {
   policiesRepository as repo,
   schedulesRepository,
 } from "./policies.repository.ts";
-import { policyFactsRepository } from "./policy-facts.repository.ts";
+import { policyFactsRepository, sourcesFor } from "./policy-facts.repository.ts";
 
 export type PoliciesService = ReturnType<typeof createPoliciesService>;
 
@@ -747,15 +748,22 @@ export function createPoliciesService(deps: {
       const asOf = body.asOf ?? today();
       const t0 = performance.now();
       const set = catalogue.all();
-      const pop = await policyFactsRepository.personPopulation(db, region, asOf, paymentHistoryPolicies(set));
       const needed = closure(set, new Set([policy.id]));
-      const results = evaluateColumnar(
-        set.filter((p) => needed.has(p.id)),
-        pop,
+      const used = set.filter((p) => needed.has(p.id));
+      // read only what the policy and those it refers to read: each source is a join over the region
+      const factNames = [...new Set(used.flatMap((p) => p.facts))];
+      const paidPolicies = paymentHistoryPolicies(used);
+      const household = householdNeeds(used);
+      const pop = await policyFactsRepository.personPopulation(
+        db,
+        region,
         asOf,
+        paidPolicies,
+        undefined,
+        sourcesFor(factNames, paidPolicies, household.used),
       );
+      const results = evaluateColumnar(used, pop, asOf);
       const r = results.get(policy.id)!;
-      const factNames = [...new Set(set.filter((p) => needed.has(p.id)).flatMap((p) => p.facts))];
       const candidates: NewCandidate[] = [];
       let undetermined = 0;
       for (let i = 0; i < pop.n; i++) {
@@ -764,9 +772,10 @@ export function createPoliciesService(deps: {
         if (s !== 1) continue;
         const facts = factsAt(pop, i, "person", factNames);
         const m = pop.members;
+        // each member with the facts the household rules read (not the whole snapshot again)
         const members = m?.known[i]
           ? Array.from(m.index.subarray(m.offsets[i]!, m.offsets[i + 1]!), (x) => ({
-              facts: factsAt(pop, x, "person", factNames),
+              facts: factsAt(pop, x, "person", household.facts),
             }))
           : null;
         candidates.push({

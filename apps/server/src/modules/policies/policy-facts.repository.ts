@@ -11,7 +11,7 @@ import {
   type RetirementCategory,
   retirementStartDate,
 } from "@jiuye/domain";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 
 /**
@@ -29,47 +29,43 @@ import type { Executor } from "../../lib/executor.ts";
  * planner keeps its estimates (with a shared CTE it estimated 10^21 rows and chose sorts and nested
  * loops). Unordered: the caller does not need an order.
  */
-export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, paidPolicies: string[], restrict = true) {
+export function personFactsSql(
+  asOf: string,
+  where: ReturnType<typeof sql>,
+  paidPolicies: string[],
+  restrict = true,
+  sources: ReadonlySet<FactSource> = ALL_SOURCES,
+) {
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
   const month = asOf.slice(0, 7);
   // restricting each source to the persons in scope pays for a small scope (index lookups) and
   // costs a scan of persons per source for a large one, where the final join restricts anyway
   const scope = restrict ? sql`(select id from persons where death_date is null and ${where})` : null;
   const inScope = (column: string) => (scope ? sql`and ${sql.ref(column)} in ${scope}` : sql``);
+  // a source the caller does not need is neither joined nor aggregated: its columns are constants
+  const use = (src: FactSource, yes: RawBuilder<unknown>, no: RawBuilder<unknown>) => (sources.has(src) ? yes : no);
   const monthNo = (m: ReturnType<typeof sql>) => sql`(substr(${m}, 1, 4)::int * 12 + substr(${m}, 6, 2)::int)`;
-  return sql<PersonFactsRow>`
-    select p.id, p.residence_region_code as region, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, p.sex,
-      p.education, p.hukou_type, p.retirement_category,
-      to_char(u.started_on, 'YYYY-MM-DD') as unemployed_since,
-      e.employment_form, to_char(e.started_on, 'YYYY-MM-DD') as employed_since,
-      le.end_reason as last_separation_reason,
-      coalesce(ins.ui_months, 0) as ui_months, coalesce(ins.flexible_paying, false) as flexible_paying,
-      coalesce(ins.pension_months, 0) as pension_months, coalesce(ins.medical_months, 0) as medical_months,
-      a.graduation_date, coalesce(a.veteran, false) as veteran, coalesce(a.disability_grade, 0) as disability_grade,
-      coalesce(a.dibao, false) as dibao, coalesce(a.poverty_alleviated, false) as poverty_alleviated,
-      coalesce(a.rural_migrant, false) as rural_migrant, coalesce(a.released_prisoner, false) as released_prisoner,
-      coalesce(c.level, 0) as certificate_level, to_char(c.issued_on, 'YYYY-MM-DD') as certificate_date,
-      lp.last_paid, coalesce(pay.skill_count, 0) as skill_count, coalesce(pay.difficulty, false) as difficulty
-    from persons p
-    left join (
+  const joins = Object.fromEntries(
+    Object.entries({
+      u: sql`left join (
       select s.person_id, min(s.started_on) as started_on
       from ledger_spells s
       where s.kind = 'unemployment' and s.ended_on is null and not s.voided and s.started_on <= ${asOf} ${inScope("s.person_id")}
       group by s.person_id
-    ) u on u.person_id = p.id
-    left join (
+    ) u on u.person_id = p.id`,
+      e: sql`left join (
       select distinct on (s.person_id) s.person_id, s.employment_form, s.started_on
       from ledger_spells s
       where s.kind = 'employment' and s.ended_on is null and not s.voided and s.started_on <= ${asOf} ${inScope("s.person_id")}
       order by s.person_id, s.started_on desc
-    ) e on e.person_id = p.id
-    left join (
+    ) e on e.person_id = p.id`,
+      le: sql`left join (
       select distinct on (s.person_id) s.person_id, s.end_reason
       from ledger_spells s
       where s.kind = 'employment' and s.ended_on is not null and s.ended_on <= ${asOf} and not s.voided ${inScope("s.person_id")}
       order by s.person_id, s.ended_on desc
-    ) le on le.person_id = p.id
-    left join (
+    ) le on le.person_id = p.id`,
+      ins: sql`left join (
       select i.person_id,
         sum(case when i.fund = 'unemployment' then
           greatest(0, ${monthNo(sql`least(coalesce(i.to_month, ${month}), ${month})`)} - ${monthNo(sql`i.from_month`)} + 1)
@@ -84,8 +80,8 @@ export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, paid
       from insurance_spells i
       where i.from_month <= ${month} ${inScope("i.person_id")}
       group by i.person_id
-    ) ins on ins.person_id = p.id
-    left join (
+    ) ins on ins.person_id = p.id`,
+      a: sql`left join (
       select pa.person_id,
         max(pa.details->>'graduationDate') filter (where pa.kind = 'graduate') as graduation_date,
         bool_or(pa.kind = 'veteran') as veteran,
@@ -98,22 +94,22 @@ export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, paid
       where (pa.valid_from is null or pa.valid_from <= ${asOf}) and (pa.valid_to is null or pa.valid_to >= ${asOf})
         ${inScope("pa.person_id")}
       group by pa.person_id
-    ) a on a.person_id = p.id
-    left join (
+    ) a on a.person_id = p.id`,
+      c: sql`left join (
       select distinct on (sc.person_id) sc.person_id, sc.level, sc.issued_on
       from skill_certificates sc
       where sc.level is not null and sc.issued_on <= ${asOf} ${inScope("sc.person_id")}
       order by sc.person_id, sc.issued_on desc
-    ) c on c.person_id = p.id
-    left join (
+    ) c on c.person_id = p.id`,
+      pay: sql`left join (
       select pp.subject_id as person_id,
         (count(*) filter (where pp.policy_id = 'skill_upgrade' and pp.as_of >= ${yearStart}))::int as skill_count,
         bool_or(pp.policy_id = 'employment_difficulty') as difficulty
       from policy_payments pp
       where pp.as_of <= ${asOf} ${inScope("pp.subject_id")}
       group by pp.subject_id
-    ) pay on pay.person_id = p.id
-    left join (
+    ) pay on pay.person_id = p.id`,
+      lp: sql`left join (
       -- the last payment of each policy whose history a rule reads: "policy=YYYY-MM-DD,…"
       select x.subject_id as person_id, string_agg(x.policy_id || '=' || to_char(x.last, 'YYYY-MM-DD'), ',') as last_paid
       from (
@@ -123,8 +119,110 @@ export function personFactsSql(asOf: string, where: ReturnType<typeof sql>, paid
         group by pp.subject_id, pp.policy_id
       ) x
       group by x.subject_id
-    ) lp on lp.person_id = p.id
+    ) lp on lp.person_id = p.id`,
+    }).map(([src, j]) => [src, sources.has(src as FactSource) ? j : sql``]),
+  ) as Record<FactSource, RawBuilder<unknown>>;
+  return sql<PersonFactsRow>`
+    select p.id, p.residence_region_code as region, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, p.sex,
+      p.education, p.hukou_type, p.retirement_category,
+      ${use("u", sql`to_char(u.started_on, 'YYYY-MM-DD') as unemployed_since`, sql`null::text as unemployed_since`)},
+      ${use(
+        "e",
+        sql`e.employment_form, to_char(e.started_on, 'YYYY-MM-DD') as employed_since`,
+        sql`null::text as employment_form, null::text as employed_since`,
+      )},
+      ${use("le", sql`le.end_reason as last_separation_reason`, sql`null::text as last_separation_reason`)},
+      ${use(
+        "ins",
+        sql`coalesce(ins.ui_months, 0) as ui_months, coalesce(ins.flexible_paying, false) as flexible_paying,
+            coalesce(ins.pension_months, 0) as pension_months, coalesce(ins.medical_months, 0) as medical_months`,
+        sql`0 as ui_months, false as flexible_paying, 0 as pension_months, 0 as medical_months`,
+      )},
+      ${use(
+        "a",
+        sql`a.graduation_date, coalesce(a.veteran, false) as veteran, coalesce(a.disability_grade, 0) as disability_grade,
+            coalesce(a.dibao, false) as dibao, coalesce(a.poverty_alleviated, false) as poverty_alleviated,
+            coalesce(a.rural_migrant, false) as rural_migrant, coalesce(a.released_prisoner, false) as released_prisoner`,
+        sql`null::text as graduation_date, false as veteran, 0 as disability_grade, false as dibao,
+            false as poverty_alleviated, false as rural_migrant, false as released_prisoner`,
+      )},
+      ${use(
+        "c",
+        sql`coalesce(c.level, 0) as certificate_level, to_char(c.issued_on, 'YYYY-MM-DD') as certificate_date`,
+        sql`0 as certificate_level, null::text as certificate_date`,
+      )},
+      ${use("lp", sql`lp.last_paid`, sql`null::text as last_paid`)},
+      ${use(
+        "pay",
+        sql`coalesce(pay.skill_count, 0) as skill_count, coalesce(pay.difficulty, false) as difficulty`,
+        sql`0 as skill_count, false as difficulty`,
+      )}
+    from persons p
+    ${joins.u}
+    ${joins.e}
+    ${joins.le}
+    ${joins.ins}
+    ${joins.a}
+    ${joins.c}
+    ${joins.pay}
+    ${joins.lp}
     where p.death_date is null and ${where}`;
+}
+
+/**
+ * Where the person facts come from: the person row itself (always read), the open unemployment
+ * spell (u), the open employment spell (e), the last ended employment (le), insurance (ins),
+ * key-group attributes (a), certificates (c), this year's payments (pay), the last payment of each
+ * policy a rule reads (lp), and the household.
+ */
+export type FactSource = "u" | "e" | "le" | "ins" | "a" | "c" | "pay" | "lp" | "household";
+export const ALL_SOURCES: ReadonlySet<FactSource> = new Set([
+  "u",
+  "e",
+  "le",
+  "ins",
+  "a",
+  "c",
+  "pay",
+  "lp",
+  "household",
+]);
+const SOURCE_OF: Record<string, FactSource> = {
+  registered_unemployed: "u",
+  unemployed_since: "u",
+  employed: "e",
+  employment_form: "e",
+  employed_since: "e",
+  last_separation_reason: "le",
+  ui_contribution_months: "ins",
+  pension_contribution_months: "ins",
+  medical_contribution_months: "ins",
+  flexible_insurance_paying: "ins",
+  graduate: "a",
+  graduation_date: "a",
+  veteran: "a",
+  disability_grade: "a",
+  dibao: "a",
+  poverty_alleviated: "a",
+  rural_migrant: "a",
+  released_prisoner: "a",
+  certificate_level: "c",
+  certificate_date: "c",
+  skill_subsidies_this_year: "pay",
+  difficulty_recognised: "pay",
+};
+
+/**
+ * The sources some policies need: those of the facts they (and their household rules) read, the
+ * payment history when a rule reads one, the household when a rule aggregates over it. A sweep
+ * reads nothing else (a source is a join over up to a million rows).
+ */
+export function sourcesFor(facts: readonly string[], paidPolicies: readonly string[], household: boolean) {
+  const out = new Set<FactSource>();
+  for (const f of facts) if (SOURCE_OF[f]) out.add(SOURCE_OF[f]!);
+  if (paidPolicies.length) out.add("lp");
+  if (household) out.add("household");
+  return out;
 }
 
 export interface PersonFactsRow {
@@ -278,7 +376,10 @@ export const policyFactsRepository = {
     asOf: string,
     paidPolicies: string[],
     onBatch?: (done: number, total: number) => void,
+    /** Only these sources are read (see sourcesFor); the facts of the others stay unknown. */
+    sources: ReadonlySet<FactSource> = ALL_SOURCES,
   ): Promise<Population & { ids: string[] }> {
+    const has = (src: FactSource) => sources.has(src);
     const where = sql`residence_region_code like ${`${regionPrefix}%`}`;
     const n = Number(
       (await sql<{ n: string }>`select count(*) as n from persons where death_date is null and ${where}`.execute(db))
@@ -322,6 +423,9 @@ export const policyFactsRepository = {
       const dateOf = (name: string, at: number, x: string) => {
         if (x) set(name, at, dayNumber(x));
       };
+      const [readU, readE, readLe, readIns, readA, readC, readPay] = (
+        ["u", "e", "le", "ins", "a", "c", "pay"] as const
+      ).map(has);
       const parse = (rows: { l: string }[]) => {
         for (const { l } of rows) {
           if (i >= n) break;
@@ -349,33 +453,45 @@ export const policyFactsRepository = {
             retirementOf.set(rkey, retire);
           }
           if (retire !== null) set("retirement_date", i, retire);
-          set("registered_unemployed", i, f[7] ? 1 : 0);
-          dateOf("unemployed_since", i, f[7]!);
-          set("employed", i, f[8] ? 1 : 0);
-          enumOf("employment_form", i, f[8]!);
-          dateOf("employed_since", i, f[9]!);
-          enumOf("last_separation_reason", i, f[10]!);
-          set("ui_contribution_months", i, Number(f[11]));
-          set("pension_contribution_months", i, Number(f[27]));
-          set("medical_contribution_months", i, Number(f[28]));
-          flag("flexible_insurance_paying", i, f[12]!);
-          set("graduate", i, f[13] ? 1 : 0);
-          dateOf("graduation_date", i, f[13]!);
-          flag("veteran", i, f[14]!);
-          set("disability_grade", i, Number(f[15]));
-          flag("dibao", i, f[16]!);
-          flag("poverty_alleviated", i, f[17]!);
-          flag("rural_migrant", i, f[18]!);
-          flag("released_prisoner", i, f[19]!);
-          set("certificate_level", i, Number(f[20]));
-          dateOf("certificate_date", i, f[21]!);
+          if (readU) {
+            set("registered_unemployed", i, f[7] ? 1 : 0);
+            dateOf("unemployed_since", i, f[7]!);
+          }
+          if (readE) {
+            set("employed", i, f[8] ? 1 : 0);
+            enumOf("employment_form", i, f[8]!);
+            dateOf("employed_since", i, f[9]!);
+          }
+          if (readLe) enumOf("last_separation_reason", i, f[10]!);
+          if (readIns) {
+            set("ui_contribution_months", i, Number(f[11]));
+            set("pension_contribution_months", i, Number(f[27]));
+            set("medical_contribution_months", i, Number(f[28]));
+            flag("flexible_insurance_paying", i, f[12]!);
+          }
+          if (readA) {
+            set("graduate", i, f[13] ? 1 : 0);
+            dateOf("graduation_date", i, f[13]!);
+            flag("veteran", i, f[14]!);
+            set("disability_grade", i, Number(f[15]));
+            flag("dibao", i, f[16]!);
+            flag("poverty_alleviated", i, f[17]!);
+            flag("rural_migrant", i, f[18]!);
+            flag("released_prisoner", i, f[19]!);
+          }
+          if (readC) {
+            set("certificate_level", i, Number(f[20]));
+            dateOf("certificate_date", i, f[21]!);
+          }
           if (f[22])
             for (const pair of f[22].split(",")) {
               const [id, date] = pair.split("=");
               paid[id!]!.v[i] = dayNumber(date!);
             }
-          set("skill_subsidies_this_year", i, Number(f[23]));
-          flag("difficulty_recognised", i, f[24]!);
+          if (readPay) {
+            set("skill_subsidies_this_year", i, Number(f[23]));
+            flag("difficulty_recognised", i, f[24]!);
+          }
           if (f[25]) {
             let h = households.get(f[25]);
             if (h === undefined) {
@@ -405,6 +521,9 @@ export const policyFactsRepository = {
         db.transaction().execute(async (tx) => {
           // the aggregations hash up to a million rows each: memory instead of spilling to disk
           await sql`set local work_mem = '256MB'`.execute(tx);
+          // every row will be fetched: plan for all of them, not for the first 10 % (a cursor's default,
+          // which picks merge joins over the primary key — random heap reads, measured 3× slower)
+          await sql`set local cursor_tuple_fraction = 1.0`.execute(tx);
           const cursor = `policy_facts_${Math.random().toString(36).slice(2)}`;
           await sql`declare ${sql.raw(cursor)} no scroll cursor for
         select concat_ws('|', f.id, f.region, f.birth_date, f.sex, coalesce(f.education, ''), coalesce(f.hukou_type, ''),
@@ -414,10 +533,16 @@ export const policyFactsRepository = {
           f.rural_migrant::int, f.released_prisoner::int, f.certificate_level, coalesce(f.certificate_date, ''),
           coalesce(f.last_paid, ''), f.skill_count, f.difficulty::int, coalesce(hm.household_id::text, ''),
           coalesce(hs.size, 0), f.pension_months, f.medical_months) as l
-        from (${personFactsSql(asOf, sql`${where} and ${part}`, paidPolicies, restrict)}) f
-        left join household_members hm on hm.person_id = f.id and hm.left_on is null
+        from (${personFactsSql(asOf, sql`${where} and ${part}`, paidPolicies, restrict, sources)}) f
+        ${
+          !has("household")
+            ? sql`cross join (select null::uuid as household_id) hm cross join (select 0 as size) hs`
+            : restrict
+              ? sql`left join household_members hm on hm.person_id = f.id and hm.left_on is null
         left join (select household_id, count(*)::int as size from household_members where left_on is null group by household_id) hs
-          on hs.household_id = hm.household_id`.execute(tx);
+          on hs.household_id = hm.household_id`
+              : sql`left join household_members hm on hm.person_id = f.id and hm.left_on is null cross join (select 0 as size) hs`
+        }`.execute(tx);
           const fetch = () => sql.raw<{ l: string }>(`fetch 20000 from ${cursor}`).execute(tx);
           let pending = fetch();
           for (;;) {
@@ -428,7 +553,22 @@ export const policyFactsRepository = {
           }
           await sql.raw(`close ${cursor}`).execute(tx);
         });
-      await Promise.all([readPart(sql`id < ${PIVOT}`), readPart(sql`id >= ${PIVOT}`)]);
+      // A household is read whole or not at all. For a small scope each household's size comes with
+      // its rows; for a large one (most people in scope) the few households with a member who is not
+      // read — living outside the region, or dead — are found from the persons' side, at the same time.
+      const crossing =
+        has("household") && !restrict
+          ? sql<{ h: string }>`select distinct hm.household_id::text as h
+              from persons p join household_members hm on hm.person_id = p.id and hm.left_on is null
+              where not (p.death_date is null and ${where})`.execute(db)
+          : null;
+      const [outside] = await Promise.all([crossing, readPart(sql`id < ${PIVOT}`), readPart(sql`id >= ${PIVOT}`)]);
+      if (outside) {
+        const cross = new Set(outside.rows.map((r) => r.h));
+        for (const [id, h] of households) householdSize[h] = cross.has(id) ? -1 : 0;
+        for (let k = 0; k < i; k++)
+          if (householdOf[k]! >= 0 && householdSize[householdOf[k]!] !== -1) householdSize[householdOf[k]!]!++;
+      }
       // households as index lists; one with a member outside the region (fewer seen than it has) is unknown
       const seen = new Int32Array(householdSize.length);
       for (let k = 0; k < i; k++) if (householdOf[k]! >= 0) seen[householdOf[k]!]!++;
