@@ -1,6 +1,7 @@
 import type { Database } from "@jiuye/db";
 import {
   type Column,
+  dateOfDay,
   dayNumber,
   effectiveRetirementCategory,
   MINIMUM_WAGE_STANDARDS,
@@ -35,13 +36,24 @@ export function personFactsSql(
   paidPolicies: string[],
   restrict = true,
   sources: ReadonlySet<FactSource> = ALL_SOURCES,
+  /** Dates as day numbers (days since 1970-01-01, the engine's form) instead of YYYY-MM-DD. */
+  days = false,
+  /** A range of person ids (a part of a population read in parallel): every source is cut to it. */
+  ids?: { from?: string; to?: string },
 ) {
+  const day = (expr: RawBuilder<unknown>, name: string) =>
+    days
+      ? sql`(${expr} - date '1970-01-01') as ${sql.ref(name)}`
+      : sql`to_char(${expr}, 'YYYY-MM-DD') as ${sql.ref(name)}`;
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
   const month = asOf.slice(0, 7);
   // restricting each source to the persons in scope pays for a small scope (index lookups) and
   // costs a scan of persons per source for a large one, where the final join restricts anyway
   const scope = restrict ? sql`(select id from persons where death_date is null and ${where})` : null;
-  const inScope = (column: string) => (scope ? sql`and ${sql.ref(column)} in ${scope}` : sql``);
+  const inRange = (column: string) =>
+    sql`${ids?.from ? sql`and ${sql.ref(column)} >= ${ids.from}::uuid` : sql``} ${ids?.to ? sql`and ${sql.ref(column)} < ${ids.to}::uuid` : sql``}`;
+  const inScope = (column: string) =>
+    scope ? sql`and ${sql.ref(column)} in ${scope} ${inRange(column)}` : inRange(column);
   // a source the caller does not need is neither joined nor aggregated: its columns are constants
   const use = (src: FactSource, yes: RawBuilder<unknown>, no: RawBuilder<unknown>) => (sources.has(src) ? yes : no);
   const monthNo = (m: ReturnType<typeof sql>) => sql`(substr(${m}, 1, 4)::int * 12 + substr(${m}, 6, 2)::int)`;
@@ -123,12 +135,12 @@ export function personFactsSql(
     }).map(([src, j]) => [src, sources.has(src as FactSource) ? j : sql``]),
   ) as Record<FactSource, RawBuilder<unknown>>;
   return sql<PersonFactsRow>`
-    select p.id, p.residence_region_code as region, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, p.sex,
+    select p.id, p.residence_region_code as region, ${day(sql`p.birth_date`, "birth_date")}, p.sex,
       p.education, p.hukou_type, p.retirement_category,
-      ${use("u", sql`to_char(u.started_on, 'YYYY-MM-DD') as unemployed_since`, sql`null::text as unemployed_since`)},
+      ${use("u", sql`${day(sql`u.started_on`, "unemployed_since")}`, sql`null::text as unemployed_since`)},
       ${use(
         "e",
-        sql`e.employment_form, to_char(e.started_on, 'YYYY-MM-DD') as employed_since`,
+        sql`e.employment_form, ${day(sql`e.started_on`, "employed_since")}`,
         sql`null::text as employment_form, null::text as employed_since`,
       )},
       ${use("le", sql`le.end_reason as last_separation_reason`, sql`null::text as last_separation_reason`)},
@@ -148,7 +160,7 @@ export function personFactsSql(
       )},
       ${use(
         "c",
-        sql`coalesce(c.level, 0) as certificate_level, to_char(c.issued_on, 'YYYY-MM-DD') as certificate_date`,
+        sql`coalesce(c.level, 0) as certificate_level, ${day(sql`c.issued_on`, "certificate_date")}`,
         sql`0 as certificate_level, null::text as certificate_date`,
       )},
       ${use("lp", sql`lp.last_paid`, sql`null::text as last_paid`)},
@@ -166,7 +178,7 @@ export function personFactsSql(
     ${joins.c}
     ${joins.pay}
     ${joins.lp}
-    where p.death_date is null and ${where}`;
+    where p.death_date is null and ${where} ${inRange("p.id")}`;
 }
 
 /**
@@ -410,103 +422,159 @@ export const policyFactsRepository = {
       const households = new Map<string, number>();
       const householdSize: number[] = [];
       let i = 0;
-      const set = (name: string, at: number, x: number) => {
+      // One text line per person, with only the fields of the sources read, each with its reader:
+      // columns bound once, dates as day numbers from the database, caches keyed by numbers.
+      type Reader = (x: string, at: number) => void;
+      const fields: { expr: RawBuilder<unknown>; read: Reader }[] = [];
+      const field = (expr: RawBuilder<unknown>, read: Reader) => fields.push({ expr, read });
+      const col = (name: string) => {
         const c = cols[name]!;
-        c.v[at] = x;
-        c.k![at] = 1;
+        const v = c.v;
+        const k = c.k!;
+        return (at: number, x: number) => {
+          v[at] = x;
+          k[at] = 1;
+        };
       };
-      const flag = (name: string, at: number, x: string) => set(name, at, x === "1" ? 1 : 0);
-      const enumOf = (name: string, at: number, x: string) => {
-        const k = x ? enumIndex[name]!.get(x) : undefined;
-        if (k !== undefined) set(name, at, k);
+      const num = (name: string): Reader => {
+        const put = col(name);
+        return (x, at) => put(at, Number(x));
       };
-      const dateOf = (name: string, at: number, x: string) => {
-        if (x) set(name, at, dayNumber(x));
+      const flag = (name: string): Reader => {
+        const put = col(name);
+        return (x, at) => put(at, x === "1" ? 1 : 0);
       };
-      const [readU, readE, readLe, readIns, readA, readC, readPay] = (
-        ["u", "e", "le", "ins", "a", "c", "pay"] as const
-      ).map(has);
+      const day = (name: string): Reader => {
+        const put = col(name);
+        return (x, at) => {
+          if (x) put(at, Number(x));
+        };
+      };
+      const isoDay = (name: string): Reader => {
+        const put = col(name);
+        return (x, at) => {
+          if (x) put(at, dayNumber(x));
+        };
+      };
+      const present = (name: string): Reader => {
+        const put = col(name);
+        return (x, at) => put(at, x ? 1 : 0);
+      };
+      const enumOf = (name: string): Reader => {
+        const put = col(name);
+        const index = enumIndex[name]!;
+        return (x, at) => {
+          const k = x ? index.get(x) : undefined;
+          if (k !== undefined) put(at, k);
+        };
+      };
+      const both =
+        (...rs: Reader[]): Reader =>
+        (x, at) => {
+          for (const r of rs) r(x, at);
+        };
+      const text = (name: string) => sql`coalesce(f.${sql.ref(name)}::text, '')`;
+      field(sql`f.id::text`, (x, at) => {
+        ids[at] = x;
+      });
+      const putWage = col("local_minimum_wage_fen");
+      field(sql`f.region`, (x, at) => {
+        let r = regionIndex.get(x);
+        if (r === undefined) {
+          r = regions.length;
+          regions.push(x);
+          regionIndex.set(x, r);
+        }
+        regionOf[at] = r;
+        let wage = wageByRegion.get(x);
+        if (wage === undefined) {
+          wage = minimumWageFor(MINIMUM_WAGE_STANDARDS, x, asOf)?.monthlyFen ?? null;
+          wageByRegion.set(x, wage);
+        }
+        if (wage !== null) putWage(at, wage);
+      });
+      // birth day, sex and retirement category in one field: the statutory retirement date depends on
+      // nothing else (cached by birth day and category)
+      const putBirth = col("birth_date");
+      const putSex = col("sex");
+      const putRetire = col("retirement_date");
+      const sexIndex = enumIndex.sex!;
+      const categories = ["", "male-60", "female-55", "female-50"];
+      const retireCache = new Map<number, number>();
+      field(sql`concat(f.birth_date, ',', f.sex, ',', coalesce(f.retirement_category, ''))`, (x, at) => {
+        const [b, sex, category] = x.split(",") as [string, string, string];
+        const birth = Number(b);
+        putBirth(at, birth);
+        const sx = sexIndex.get(sex);
+        if (sx !== undefined) putSex(at, sx);
+        const key = birth * 16 + (sx ?? 2) * 4 + Math.max(0, categories.indexOf(category));
+        let retire = retireCache.get(key);
+        if (retire === undefined) {
+          retire = dayNumber(retirementDateOf(dateOfDay(birth), sex, category || null));
+          retireCache.set(key, retire);
+        }
+        putRetire(at, retire);
+      });
+      field(text("education"), enumOf("education"));
+      field(text("hukou_type"), enumOf("hukou_type"));
+      if (has("u")) field(text("unemployed_since"), both(present("registered_unemployed"), day("unemployed_since")));
+      if (has("e")) {
+        field(text("employment_form"), both(present("employed"), enumOf("employment_form")));
+        field(text("employed_since"), day("employed_since"));
+      }
+      if (has("le")) field(text("last_separation_reason"), enumOf("last_separation_reason"));
+      if (has("ins")) {
+        field(sql`f.ui_months::text`, num("ui_contribution_months"));
+        field(sql`f.pension_months::text`, num("pension_contribution_months"));
+        field(sql`f.medical_months::text`, num("medical_contribution_months"));
+        field(sql`f.flexible_paying::int::text`, flag("flexible_insurance_paying"));
+      }
+      if (has("a")) {
+        field(text("graduation_date"), both(present("graduate"), isoDay("graduation_date")));
+        field(sql`f.veteran::int::text`, flag("veteran"));
+        field(sql`f.disability_grade::text`, num("disability_grade"));
+        field(sql`f.dibao::int::text`, flag("dibao"));
+        field(sql`f.poverty_alleviated::int::text`, flag("poverty_alleviated"));
+        field(sql`f.rural_migrant::int::text`, flag("rural_migrant"));
+        field(sql`f.released_prisoner::int::text`, flag("released_prisoner"));
+      }
+      if (has("c")) {
+        field(sql`f.certificate_level::text`, num("certificate_level"));
+        field(text("certificate_date"), day("certificate_date"));
+      }
+      if (has("lp"))
+        field(text("last_paid"), (x, at) => {
+          if (!x) return;
+          for (const pair of x.split(",")) {
+            const [id, date] = pair.split("=");
+            const c = paid[id!];
+            if (c) c.v[at] = dayNumber(date!);
+          }
+        });
+      if (has("pay")) {
+        field(sql`f.skill_count::text`, num("skill_subsidies_this_year"));
+        field(sql`f.difficulty::int::text`, flag("difficulty_recognised"));
+      }
+      if (has("household"))
+        field(sql`concat(hm.household_id, ',', hs.size)`, (x, at) => {
+          if (x === ",0" || x === ",") return;
+          const comma = x.indexOf(",");
+          const key = x.slice(0, comma);
+          if (!key) return;
+          let h = households.get(key);
+          if (h === undefined) {
+            h = householdSize.length;
+            households.set(key, h);
+            householdSize.push(Number(x.slice(comma + 1)));
+          }
+          householdOf[at] = h;
+        });
+      const readers = fields.map((f) => f.read);
       const parse = (rows: { l: string }[]) => {
         for (const { l } of rows) {
           if (i >= n) break;
           const f = l.split("|");
-          ids[i] = f[0]!;
-          const region = f[1]!;
-          let r = regionIndex.get(region);
-          if (r === undefined) {
-            r = regions.length;
-            regions.push(region);
-            regionIndex.set(region, r);
-          }
-          regionOf[i] = r;
-          const birth = f[2]!;
-          set("birth_date", i, dayNumber(birth));
-          enumOf("sex", i, f[3]!);
-          enumOf("education", i, f[4]!);
-          enumOf("hukou_type", i, f[5]!);
-          // statutory retirement by birth month and category (cached: it depends on nothing else)
-          const rkey = `${birth}|${f[3]}|${f[6]}`;
-          let retire = retirementOf.get(rkey);
-          if (retire === undefined) {
-            const d = retirementDateOf(birth, f[3]!, f[6] || null);
-            retire = d ? dayNumber(d) : null;
-            retirementOf.set(rkey, retire);
-          }
-          if (retire !== null) set("retirement_date", i, retire);
-          if (readU) {
-            set("registered_unemployed", i, f[7] ? 1 : 0);
-            dateOf("unemployed_since", i, f[7]!);
-          }
-          if (readE) {
-            set("employed", i, f[8] ? 1 : 0);
-            enumOf("employment_form", i, f[8]!);
-            dateOf("employed_since", i, f[9]!);
-          }
-          if (readLe) enumOf("last_separation_reason", i, f[10]!);
-          if (readIns) {
-            set("ui_contribution_months", i, Number(f[11]));
-            set("pension_contribution_months", i, Number(f[27]));
-            set("medical_contribution_months", i, Number(f[28]));
-            flag("flexible_insurance_paying", i, f[12]!);
-          }
-          if (readA) {
-            set("graduate", i, f[13] ? 1 : 0);
-            dateOf("graduation_date", i, f[13]!);
-            flag("veteran", i, f[14]!);
-            set("disability_grade", i, Number(f[15]));
-            flag("dibao", i, f[16]!);
-            flag("poverty_alleviated", i, f[17]!);
-            flag("rural_migrant", i, f[18]!);
-            flag("released_prisoner", i, f[19]!);
-          }
-          if (readC) {
-            set("certificate_level", i, Number(f[20]));
-            dateOf("certificate_date", i, f[21]!);
-          }
-          if (f[22])
-            for (const pair of f[22].split(",")) {
-              const [id, date] = pair.split("=");
-              paid[id!]!.v[i] = dayNumber(date!);
-            }
-          if (readPay) {
-            set("skill_subsidies_this_year", i, Number(f[23]));
-            flag("difficulty_recognised", i, f[24]!);
-          }
-          if (f[25]) {
-            let h = households.get(f[25]);
-            if (h === undefined) {
-              h = householdSize.length;
-              households.set(f[25], h);
-              householdSize.push(Number(f[26]));
-            }
-            householdOf[i] = h;
-          }
-          let wage = wageByRegion.get(region);
-          if (wage === undefined) {
-            wage = minimumWageFor(MINIMUM_WAGE_STANDARDS, region, asOf)?.monthlyFen ?? null;
-            wageByRegion.set(region, wage);
-          }
-          if (wage !== null) set("local_minimum_wage_fen", i, wage);
+          for (let j = 0; j < readers.length; j++) readers[j]!(f[j]!, i);
           i++;
         }
         onBatch?.(i, n);
@@ -517,7 +585,7 @@ export const policyFactsRepository = {
       // On the embedded database the two transactions simply run one after the other.
       const restrict = n * 3 < all;
       const PIVOT = "80000000-0000-0000-0000-000000000000";
-      const readPart = (part: ReturnType<typeof sql>) =>
+      const readPart = (part: { from?: string; to?: string }) =>
         db.transaction().execute(async (tx) => {
           // the aggregations hash up to a million rows each: memory instead of spilling to disk
           await sql`set local work_mem = '256MB'`.execute(tx);
@@ -526,14 +594,8 @@ export const policyFactsRepository = {
           await sql`set local cursor_tuple_fraction = 1.0`.execute(tx);
           const cursor = `policy_facts_${Math.random().toString(36).slice(2)}`;
           await sql`declare ${sql.raw(cursor)} no scroll cursor for
-        select concat_ws('|', f.id, f.region, f.birth_date, f.sex, coalesce(f.education, ''), coalesce(f.hukou_type, ''),
-          coalesce(f.retirement_category, ''), coalesce(f.unemployed_since, ''), coalesce(f.employment_form, ''),
-          coalesce(f.employed_since, ''), coalesce(f.last_separation_reason, ''), f.ui_months, f.flexible_paying::int,
-          coalesce(f.graduation_date, ''), f.veteran::int, f.disability_grade, f.dibao::int, f.poverty_alleviated::int,
-          f.rural_migrant::int, f.released_prisoner::int, f.certificate_level, coalesce(f.certificate_date, ''),
-          coalesce(f.last_paid, ''), f.skill_count, f.difficulty::int, coalesce(hm.household_id::text, ''),
-          coalesce(hs.size, 0), f.pension_months, f.medical_months) as l
-        from (${personFactsSql(asOf, sql`${where} and ${part}`, paidPolicies, restrict, sources)}) f
+        select concat_ws('|', ${sql.join(fields.map((f) => f.expr))}) as l
+        from (${personFactsSql(asOf, where, paidPolicies, restrict, sources, true, part)}) f
         ${
           !has("household")
             ? sql`cross join (select null::uuid as household_id) hm cross join (select 0 as size) hs`
@@ -541,7 +603,10 @@ export const policyFactsRepository = {
               ? sql`left join household_members hm on hm.person_id = f.id and hm.left_on is null
         left join (select household_id, count(*)::int as size from household_members where left_on is null group by household_id) hs
           on hs.household_id = hm.household_id`
-              : sql`left join household_members hm on hm.person_id = f.id and hm.left_on is null cross join (select 0 as size) hs`
+              : sql`left join (select person_id, household_id from household_members
+                          where left_on is null ${part.from ? sql`and person_id >= ${part.from}::uuid` : sql``}
+                            ${part.to ? sql`and person_id < ${part.to}::uuid` : sql``}) hm on hm.person_id = f.id
+                    cross join (select 0 as size) hs`
         }`.execute(tx);
           const fetch = () => sql.raw<{ l: string }>(`fetch 20000 from ${cursor}`).execute(tx);
           let pending = fetch();
@@ -562,7 +627,7 @@ export const policyFactsRepository = {
               from persons p join household_members hm on hm.person_id = p.id and hm.left_on is null
               where not (p.death_date is null and ${where})`.execute(db)
           : null;
-      const [outside] = await Promise.all([crossing, readPart(sql`id < ${PIVOT}`), readPart(sql`id >= ${PIVOT}`)]);
+      const [outside] = await Promise.all([crossing, readPart({ to: PIVOT }), readPart({ from: PIVOT })]);
       if (outside) {
         const cross = new Set(outside.rows.map((r) => r.h));
         for (const [id, h] of households) householdSize[h] = cross.has(id) ? -1 : 0;
