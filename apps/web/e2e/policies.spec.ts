@@ -1,6 +1,6 @@
 import { DEMO_PASSWORD } from "@jiuye/server";
 import { sql } from "kysely";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type E2EServer, launchBrowser, loginAs, newPage, SCREENSHOT_DIR, startE2EServer } from "./support";
 

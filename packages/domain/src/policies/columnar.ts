@@ -520,7 +520,7 @@ function sinceThreshold(unit: "years" | "months", need: number, asOf: string): n
 }
 
 /** A threshold per region (or one) derived from a per-region number. */
-function mapV(ctx: Ctx, b: V, fn: (x: number) => number): V {
+function mapV(b: V, fn: (x: number) => number): V {
   if (b.t === "s") return { t: "s", v: b.known ? fn(b.v) : 0, known: b.known };
   if (b.t === "r") {
     const v = new Float64Array(b.v.length);
@@ -535,8 +535,8 @@ function sinceCompare(ctx: Ctx, node: Extract<VNode, { k: "since" }>, op: Compar
   if (!col) return leaf(ctx, { v: new Float64Array(ctx.pop.n), k: new Uint8Array(ctx.pop.n) }, op, b);
   if (b.t === "p") return leaf(ctx, perSubject(ctx, value(ctx, node)), op, b); // per-subject thresholds: rare
   // value ≥ N ⇔ d ≤ T(N); value ≥ N+1 ⇔ d ≤ T(N+1)
-  const ge = mapV(ctx, b, (N) => sinceThreshold(node.unit, N, ctx.asOf));
-  const gt = mapV(ctx, b, (N) => sinceThreshold(node.unit, N + 1, ctx.asOf));
+  const ge = mapV(b, (N) => sinceThreshold(node.unit, N, ctx.asOf));
+  const gt = mapV(b, (N) => sinceThreshold(node.unit, N + 1, ctx.asOf));
   switch (op) {
     case ">=":
       return leaf(ctx, col, "<=", ge);
@@ -752,7 +752,6 @@ function leafCondition(ctx: Ctx, c: CNode): Planes {
       for (let i = 0; i < n; i++) {
         if (known[i] === 0) continue;
         let yes = 0;
-        let no = 0;
         let unk = 0;
         let sum = 0;
         let sumKnown = true;
@@ -764,8 +763,7 @@ function leafCondition(ctx: Ctx, c: CNode): Planes {
               if (sumCol.k && !sumCol.k[x]) sumKnown = false;
               else sum += sumCol.v[x]!;
             }
-          } else if (bitOf(wf, x)) no++;
-          else unk++;
+          } else if (!bitOf(wf, x)) unk++;
         }
         if (right!.k && !right!.k[i]) continue;
         const x = right!.v[i]!;

@@ -1,5 +1,4 @@
-import type { Database } from "@jiuye/db";
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { prefixPattern } from "../../lib/scope.ts";
 

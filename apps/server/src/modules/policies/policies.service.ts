@@ -15,7 +15,6 @@ import {
   describePolicy,
   evaluateAll,
   evaluateColumnar,
-  evaluatePolicy,
   FACTS,
   flattenTrace,
   formatFen,

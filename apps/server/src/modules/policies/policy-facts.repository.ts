@@ -417,7 +417,6 @@ export const policyFactsRepository = {
           .map(([name, d]) => [name, new Map(Object.keys(d.values!).map((v, k) => [v, k]))]),
       );
       const wageByRegion = new Map<string, number | null>();
-      const retirementOf = new Map<string, number | null>();
       const householdOf = new Int32Array(n).fill(-1);
       const households = new Map<string, number>();
       const householdSize: number[] = [];

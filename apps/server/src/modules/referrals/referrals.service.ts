@@ -60,7 +60,7 @@ export function createReferralsService(deps: {
     async create(actor: Actor, body: { seekerId: string; postingId: string }, ctx: RequestContext) {
       const prefix = region(actor);
       const seeker = await seekersRepository.findById(db, { kind: "region", prefix }, body.seekerId);
-      if (!seeker || seeker.status !== "active") throw new AppError("NOT_FOUND");
+      if (seeker?.status !== "active") throw new AppError("NOT_FOUND");
       const posting = await postingsRepository.findPublished(db, body.postingId);
       if (!posting) throw new AppError("NOT_FOUND");
       // the pair's own score (null when a hard filter vetoes it: a case worker may still refer)

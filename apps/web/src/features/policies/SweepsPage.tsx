@@ -434,7 +434,7 @@ function SchedulesTab({ policies }: { policies: PolicySummary[] }) {
           {
             title: "状态",
             dataIndex: "active",
-            render: (a: boolean, r) => (a ? <Tag color="green">运行中</Tag> : <Tag>已停止</Tag>),
+            render: (a: boolean) => (a ? <Tag color="green">运行中</Tag> : <Tag>已停止</Tag>),
           },
           {
             title: "操作",
