@@ -858,15 +858,25 @@ function gather(pop: Population, idx: Int32Array): Population {
     offsets[m] = at;
     return { offsets, index, known, pop: g.pop ?? pop };
   };
-  return {
-    n: m,
-    regionOf,
-    regions: pop.regions,
-    cols: lazy(pop.cols),
-    paid: lazy(pop.paid ?? {}),
-    ...(pop.members ? { members: regroup(pop.members) } : {}),
-    ...(pop.employees ? { employees: { ...regroup(pop.employees), pop: pop.employees.pop } } : {}),
+  const out: Population = { n: m, regionOf, regions: pop.regions, cols: lazy(pop.cols), paid: lazy(pop.paid ?? {}) };
+  // groups too are remapped only when an amount reads one (most amounts do not)
+  const once = <T>(make: () => T) => {
+    let v: T | undefined;
+    return { get: () => (v ??= make()), enumerable: true };
   };
+  if (pop.members)
+    Object.defineProperty(
+      out,
+      "members",
+      once(() => regroup(pop.members!)),
+    );
+  if (pop.employees)
+    Object.defineProperty(
+      out,
+      "employees",
+      once(() => ({ ...regroup(pop.employees!), pop: pop.employees!.pop })),
+    );
+  return out;
 }
 
 export interface ColumnarOptions {
