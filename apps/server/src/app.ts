@@ -55,6 +55,7 @@ import { createPoliciesService } from "./modules/policies/policies.service.ts";
 import { createOccupationsService } from "./modules/postings/occupations.service.ts";
 import { postingsRoutes } from "./modules/postings/postings.routes.ts";
 import { createPostingsService } from "./modules/postings/postings.service.ts";
+import { createSearchIndex } from "./modules/postings/search-index.ts";
 import { createReferralsService } from "./modules/referrals/referrals.service.ts";
 import { regionsRoutes } from "./modules/regions/regions.routes.ts";
 import { createRegionsService } from "./modules/regions/regions.service.ts";
@@ -130,15 +131,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ledger = createLedgerService({ db, audit, clock });
   const employers = createEmployersService({ db, audit, cipher, clock });
   const households = createHouseholdsService({ db, audit, clock });
-  const postings = createPostingsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
+  // Built by the server after it starts listening (server.ts); until then searches use SQL.
+  const searchIndex = createSearchIndex(db);
+  const postings = createPostingsService({ db, audit, clock, confirmDays: config.postingConfirmDays, searchIndex });
   const occupations = createOccupationsService({ db, audit });
   const market = createMarketService({ db, clock });
   const fairs = createJobFairsService({ db, audit, clock, confirmDays: config.postingConfirmDays });
   // Loaded by the server after it starts listening (server.ts); until then recommendations use SQL.
   const matchIndex = createMatchIndexLoader(db);
-  postings.onChange((id) => {
-    if (matchIndex.isLoaded())
-      matchIndex.refreshPosting(id).catch((e) => app.log.error({ err: String(e) }, "match index refresh failed"));
+  postings.onChange(async (id) => {
+    await Promise.all([
+      matchIndex.isLoaded() &&
+        matchIndex.refreshPosting(id).catch((e) => app.log.error({ err: String(e) }, "match index refresh failed")),
+      searchIndex.isLoaded() &&
+        searchIndex.refresh(id).catch((e) => app.log.error({ err: String(e) }, "search index refresh failed")),
+    ]);
   });
   const seekers = createSeekersService({ db, audit, clock, confirmDays: config.postingConfirmDays, matchIndex });
   const referrals = createReferralsService({ db, audit, clock, ledger });
@@ -163,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("imports", imports);
   app.decorate("postings", postings);
   app.decorate("matchIndex", matchIndex);
+  app.decorate("searchIndex", searchIndex);
   app.decorate("policyCatalogue", catalogue);
   app.decorate("policies", policies);
   app.decorate("beginDrain", () => {

@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   JIUYE_WEB_DIST: z.string().optional(),
   JIUYE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   JIUYE_POSTING_CONFIRM_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** The in-process job search index (on) or SQL full-text search only (off: less memory). */
+  JIUYE_SEARCH_INDEX: z.enum(["on", "off"]).default("on"),
   JIUYE_NOTICE_DAYS: z.coerce.number().int().min(1).max(30).default(5),
   JIUYE_IMPORT_MAX_BYTES: z.coerce
     .number()
@@ -78,6 +80,7 @@ export interface Config {
   importMaxUnzippedBytes: number;
   /** A published posting expires unless its employer re-confirms it within this many days. */
   postingConfirmDays: number;
+  searchIndex: boolean;
   /** 公示期 of a 免申即享 list, in days. */
   noticeDays: number;
 }
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     importMaxBytes: e.JIUYE_IMPORT_MAX_BYTES,
     importMaxUnzippedBytes: e.JIUYE_IMPORT_MAX_UNZIPPED_BYTES,
     postingConfirmDays: e.JIUYE_POSTING_CONFIRM_DAYS,
+    searchIndex: e.JIUYE_SEARCH_INDEX === "on",
     noticeDays: e.JIUYE_NOTICE_DAYS,
   };
 }

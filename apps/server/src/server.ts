@@ -11,6 +11,7 @@ import type { PolicyCatalogue } from "./modules/policies/catalogue.ts";
 import { dispatchOutbox, inAppSender, unconfiguredSmsSender } from "./modules/policies/outbox.ts";
 import type { PoliciesService } from "./modules/policies/policies.service.ts";
 import type { PostingsService } from "./modules/postings/postings.service.ts";
+import type { SearchIndex } from "./modules/postings/search-index.ts";
 import type { MatchIndexLoader } from "./modules/seekers/match-index.ts";
 import { isDemoSeeded, seedDemoCity } from "./seed/demo-city.ts";
 import { insertUser } from "./seed/factories.ts";
@@ -132,6 +133,34 @@ export async function startServer(
     matchIndex.poll().catch((e) => app.log.error({ err: String(e) }, "match index poll failed"));
   }, 30_000);
   poller.unref();
+  // The in-process search index: built in the background; changes in this process are applied at
+  // once, those of other processes within a second (issue: visible to search within 1 s).
+  const searchIndex = (app as unknown as { searchIndex: SearchIndex }).searchIndex;
+  const searchStarted = performance.now();
+  (config.searchIndex ? searchIndex.loadAll() : Promise.reject(new Error("JIUYE_SEARCH_INDEX=off")))
+    .then(() =>
+      app.log.info(
+        { ms: Math.round(performance.now() - searchStarted), ...searchIndex.stats() },
+        "search index loaded",
+      ),
+    )
+    .catch((e) =>
+      config.searchIndex
+        ? app.log.error({ err: String(e) }, "search index load failed")
+        : app.log.info("search index off: searches use PostgreSQL full-text search"),
+    );
+  let polling = false;
+  const searchPoller = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    searchIndex
+      .poll()
+      .catch((e) => app.log.error({ err: String(e) }, "search index poll failed"))
+      .finally(() => {
+        polling = false;
+      });
+  }, 1_000);
+  searchPoller.unref();
   await app.listen({ port: config.port, host: config.host });
   // Roster imports interrupted by a crash or restart continue where they stopped.
   const resumed = await (app as unknown as { imports: ImportsService }).imports.resumeUnfinished();
@@ -152,6 +181,7 @@ export async function startServer(
       clearInterval(dispatcher);
       clearInterval(scheduler);
       clearInterval(poller);
+      clearInterval(searchPoller);
       await audit.seal(handle.db).catch(() => 0);
       await handle.close();
     })();

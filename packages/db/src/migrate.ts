@@ -6,6 +6,7 @@ import * as registries from "../migrations/20261129090000_registries.ts";
 import * as jobMarket from "../migrations/20261129200000_job_market.ts";
 import * as policies from "../migrations/20261130090000_policies.ts";
 import * as employerRoster from "../migrations/20261201090000_employer_roster.ts";
+import * as postingsChanges from "../migrations/20261201100000_postings_changes.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   "20261129200000_job_market": jobMarket,
   "20261130090000_policies": policies,
   "20261201090000_employer_roster": employerRoster,
+  "20261201100000_postings_changes": postingsChanges,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -26,6 +26,7 @@ import { minimumWagesRepository } from "./minimum-wages.repository.ts";
 import { occupationsRepository } from "./occupations.repository.ts";
 import { presentFinding, presentPosting, presentPublicPosting, presentReview } from "./postings.presenter.ts";
 import { type PostingRow, type PostingScope, postingsRepository as repo } from "./postings.repository.ts";
+import type { SearchIndex } from "./search-index.ts";
 import { type SearchablePosting, searchRowOf } from "./search-row.ts";
 
 export type PostingsService = ReturnType<typeof createPostingsService>;
@@ -45,7 +46,8 @@ function fieldError(field: string, code: string, message: string) {
 }
 
 /** Listeners told when the set of published postings changes (recommendation index refresh). */
-export type PostingChangeListener = (postingId: string) => void;
+/** Told after a posting's change is committed; awaited, so the change is visible in this process when the request answers. */
+export type PostingChangeListener = (postingId: string) => void | Promise<void>;
 
 /**
  * 招聘岗位: employers publish for free, case workers on an employer's behalf. Every submit and
@@ -58,11 +60,13 @@ export function createPostingsService(deps: {
   audit: AuditService;
   clock: Clock;
   confirmDays: number;
+  /** The in-process search index: answers searches once built (the SQL search until then). */
+  searchIndex?: SearchIndex;
 }) {
-  const { db, audit, clock, confirmDays } = deps;
+  const { db, audit, clock, confirmDays, searchIndex } = deps;
   const listeners: PostingChangeListener[] = [];
-  const changed = (id: string) => {
-    for (const l of listeners) l(id);
+  const changed = async (id: string) => {
+    await Promise.all(listeners.map((l) => l(id)));
   };
 
   async function minimumWage(ex: Executor, regionCode: string, asOf: string) {
@@ -386,7 +390,7 @@ export function createPostingsService(deps: {
           await screenAndRoute(trx, id, ctx, now);
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
-      changed(id);
+      await changed(id);
       return out;
     },
 
@@ -405,7 +409,7 @@ export function createPostingsService(deps: {
         await screenAndRoute(trx, id, ctx, clock());
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
-      changed(id);
+      await changed(id);
       return out;
     },
 
@@ -441,7 +445,7 @@ export function createPostingsService(deps: {
         });
         return present((await repo.findById(trx, null, id)) as PostingRow);
       });
-      changed(id);
+      await changed(id);
       return out;
     },
 
@@ -515,7 +519,7 @@ export function createPostingsService(deps: {
           detail: { review: reviewId, kind: review.kind, reason },
         });
       });
-      changed(postingId);
+      await changed(postingId);
       return present((await repo.findById(db, null, postingId)) as PostingRow);
     },
 
@@ -529,7 +533,7 @@ export function createPostingsService(deps: {
           await repo.update(trx, id, { status: "expired", closed_at: now, updated_at: now });
           await repo.deleteSearchRow(trx, id);
         });
-        changed(id);
+        await changed(id);
       }
       return due.length;
     },
@@ -540,8 +544,7 @@ export function createPostingsService(deps: {
       const tokens = q.q ? queryTokens(q.q) : [];
       if (q.q && tokens.length === 0)
         return { items: [], total: 0, totalIsLowerBound: false, page: q.page, pageSize: q.pageSize, tookMs: 0 };
-      const { ids, total, totalIsLowerBound } = await repo.search(db, {
-        tsquery: tokens.length ? toTsqueryLiteral(tokens) : null,
+      const filter = {
         regionPrefix: q.regionCode,
         occupationPrefix: q.occupationCode,
         salaryMinFen: q.salaryMinFen,
@@ -551,7 +554,10 @@ export function createPostingsService(deps: {
         sort: q.sort,
         limit: q.pageSize,
         offset: (q.page - 1) * q.pageSize,
-      });
+      };
+      const { ids, total, totalIsLowerBound } =
+        searchIndex?.search({ ...filter, tokens }) ??
+        (await repo.search(db, { ...filter, tsquery: tokens.length ? toTsqueryLiteral(tokens) : null }));
       const full = await repo.findManyPublic(db, ids);
       const byId = new Map(full.map((r) => [r.id, r]));
       const items = ids.flatMap((id) => {
