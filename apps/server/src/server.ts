@@ -134,7 +134,8 @@ export async function startServer(
   }, 30_000);
   poller.unref();
   // The in-process search index: built in the background; changes in this process are applied at
-  // once, those of other processes within a second (issue: visible to search within 1 s).
+  // once, those of other processes within a second (issue: visible to search within 1 s): polled
+  // twice a second.
   const searchIndex = (app as unknown as { searchIndex: SearchIndex }).searchIndex;
   const searchStarted = performance.now();
   (config.searchIndex ? searchIndex.loadAll() : Promise.reject(new Error("JIUYE_SEARCH_INDEX=off")))
@@ -159,7 +160,7 @@ export async function startServer(
       .finally(() => {
         polling = false;
       });
-  }, 1_000);
+  }, 500);
   searchPoller.unref();
   await app.listen({ port: config.port, host: config.host });
   // Roster imports interrupted by a crash or restart continue where they stopped.
