@@ -280,6 +280,11 @@ for (const [kind, label] of [
   ["persons", "劳动者"],
   ["employers", "用人单位"],
   ["ledger", "就业失业登记"],
+  ["insurance", "参保记录"],
+  ["benefits", "失业保险金领取"],
+  ["certificates", "职业技能证书"],
+  ["dibao", "低保对象"],
+  ["disability", "持证残疾人"],
 ] as const) {
   importCmd
     .command(`${kind} <file>`)

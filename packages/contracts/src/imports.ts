@@ -1,8 +1,16 @@
 import { z } from "zod";
 
-export const ImportKindSchema = z.enum(["persons", "employers", "ledger"], {
-  message: "花名册类型应为 persons（劳动者）、employers（用人单位）或 ledger（就业失业登记）",
-});
+/**
+ * persons / employers / ledger: the registries; insurance (参保记录), benefits (失业保险金领取),
+ * certificates (职业技能证书), dibao (低保), disability (残疾人证): records owned by other systems.
+ */
+export const ImportKindSchema = z.enum(
+  ["persons", "employers", "ledger", "insurance", "benefits", "certificates", "dibao", "disability"],
+  {
+    message:
+      "花名册类型应为 persons（劳动者）、employers（用人单位）、ledger（就业失业登记）、insurance（参保记录）、benefits（失业保险金）、certificates（职业技能证书）、dibao（低保）或 disability（残疾人证）",
+  },
+);
 
 export const ImportJobSchema = z
   .object({

@@ -7,6 +7,7 @@ import * as jobMarket from "../migrations/20261129200000_job_market.ts";
 import * as policies from "../migrations/20261130090000_policies.ts";
 import * as employerRoster from "../migrations/20261201090000_employer_roster.ts";
 import * as postingsChanges from "../migrations/20261201100000_postings_changes.ts";
+import * as externalRosters from "../migrations/20261201110000_external_rosters.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "20261130090000_policies": policies,
   "20261201090000_employer_roster": employerRoster,
   "20261201100000_postings_changes": postingsChanges,
+  "20261201110000_external_rosters": externalRosters,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

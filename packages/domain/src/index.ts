@@ -21,6 +21,7 @@ export * from "./regions/region-scope.ts";
 export * from "./retirement/statutory-retirement.ts";
 export * from "./rosters/cells.ts";
 export * from "./rosters/employer-roster.ts";
+export * from "./rosters/external-roster.ts";
 export * from "./rosters/ledger-roster.ts";
 export * from "./rosters/person-roster.ts";
 export * from "./seed/prng.ts";

@@ -97,7 +97,8 @@ export function mapRosterHeaders(
   const index: Record<string, number> = {};
   const cleaned = header.map((h) => normaliseCell(h ?? "").replace(/[*＊]/g, ""));
   for (const c of columns) {
-    const i = cleaned.indexOf(c.header);
+    // both sides normalised: "缴费基数（元）" is read as "缴费基数(元)" (full-width → half-width)
+    const i = cleaned.indexOf(normaliseCell(c.header));
     if (i >= 0) index[c.key] = i;
   }
   const missing = columns.filter((c) => c.required && index[c.key] === undefined);

@@ -63,7 +63,7 @@ export function importsRoutes(deps: {
       },
       async (req, reply) => {
         const buf = await imports.template(req.params.kind);
-        const title = `${{ persons: "劳动者", employers: "用人单位", ledger: "就业失业登记" }[req.params.kind]}花名册模板.xlsx`;
+        const title = `${imports.titleOf(req.params.kind)}模板.xlsx`;
         reply.header("content-type", XLSX_TYPE).header("content-disposition", attachment(title));
         return reply.send(buf);
       },

@@ -7,6 +7,10 @@ import type { LedgerEventBody } from "@jiuye/contracts";
 import type { Database, ImportJobsTable } from "@jiuye/db";
 import {
   EMPLOYER_ROSTER_COLUMNS,
+  EXTERNAL_KIND_OF,
+  EXTERNAL_ROSTER_COLUMNS,
+  EXTERNAL_ROSTER_KINDS,
+  type ExternalRosterKind,
   LEDGER_ROSTER_COLUMNS,
   mapRosterHeaders,
   PERSON_ROSTER_COLUMNS,
@@ -22,9 +26,12 @@ import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import { csvLine, rosterTemplate, streamingSheet } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
+import { externalRepository, type SourcedTable } from "../external/external.repository.ts";
+import { EXTERNAL_TABLES, type Kind } from "../external/external.service.ts";
 import type { LedgerService } from "../ledger/ledger.service.ts";
 import { personsRepository } from "../persons/persons.repository.ts";
 import { createEmployerRosterStager } from "./employer-roster.stage.ts";
+import { createExternalRosterStager } from "./external-roster.stage.ts";
 import { importsRepository as repo, type StagedRow } from "./imports.repository.ts";
 import { createLedgerRosterStager } from "./ledger-roster.stage.ts";
 import { createPersonRosterStager } from "./person-roster.stage.ts";
@@ -32,7 +39,7 @@ import { formatOf, openRoster, type RawRow, RosterFileError, scanZip } from "./r
 
 export type ImportJob = Selectable<ImportJobsTable>;
 export type ImportsService = ReturnType<typeof createImportsService>;
-export type ImportKind = "persons" | "employers" | "ledger";
+export type ImportKind = "persons" | "employers" | "ledger" | ExternalRosterKind;
 
 interface StagerDeps {
   cipher: FieldCipher;
@@ -41,25 +48,27 @@ interface StagerDeps {
   ctx: { today: string; regionKnown(code: string): boolean; regionInScope(code: string): boolean };
   db: Kysely<Database>;
   scope: string;
+  now: () => Date;
 }
 
+const EXTERNAL_ROSTER_TITLES: Record<ExternalRosterKind, string> = {
+  insurance: "参保记录花名册",
+  benefits: "失业保险金领取花名册",
+  certificates: "职业技能证书花名册",
+  dibao: "低保对象花名册",
+  disability: "持证残疾人花名册",
+};
+
 /** What differs between roster kinds: columns, how a row is staged, how staged rows are committed. */
-export const ROSTER_KINDS: Record<
-  ImportKind,
-  {
-    title: string;
-    columns: readonly RosterColumn[];
-    stager(d: StagerDeps): (batch: RawRow[]) => Promise<StagedRow[]>;
-    /** Commits the valid staged rows in (from, to]; returns how many were committed. */
-    commit(
-      trx: Transaction<Database>,
-      job: ImportJob,
-      from: number,
-      to: number,
-      ledger: LedgerService,
-    ): Promise<number>;
-  }
-> = {
+interface RosterKindSpec {
+  title: string;
+  columns: readonly RosterColumn[];
+  stager(d: StagerDeps): (batch: RawRow[]) => Promise<StagedRow[]>;
+  /** Commits the valid staged rows in (from, to]; returns how many were committed. */
+  commit(trx: Transaction<Database>, job: ImportJob, from: number, to: number, ledger: LedgerService): Promise<number>;
+}
+
+export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
   persons: {
     title: "劳动者花名册",
     columns: PERSON_ROSTER_COLUMNS,
@@ -102,7 +111,52 @@ export const ROSTER_KINDS: Record<
       }),
     commit: commitLedgerRows,
   },
+  ...(Object.fromEntries(
+    EXTERNAL_ROSTER_KINDS.map((kind): [ExternalRosterKind, RosterKindSpec] => [
+      kind,
+      {
+        title: EXTERNAL_ROSTER_TITLES[kind],
+        columns: EXTERNAL_ROSTER_COLUMNS[kind],
+        stager: (d: StagerDeps) =>
+          createExternalRosterStager({
+            kind,
+            cipher: d.cipher,
+            index: d.index,
+            db: d.db,
+            scope: d.scope,
+            today: d.today,
+            now: d.now,
+          }),
+        commit: (trx: Transaction<Database>, job: ImportJob, from: number, to: number) =>
+          commitExternalRows(trx, EXTERNAL_TABLES[EXTERNAL_KIND_OF[kind] as Kind], job, from, to),
+      },
+    ]),
+  ) as Record<ExternalRosterKind, RosterKindSpec>),
 };
+
+/**
+ * Other systems' records from a roster: the staged rows (already the table's rows, protected) are
+ * written with the same idempotent upsert as the API — a newer source date updates, the same
+ * record again changes nothing — the last of a file's duplicates winning, as in one API batch.
+ */
+async function commitExternalRows(
+  trx: Transaction<Database>,
+  table: SourcedTable,
+  job: ImportJob,
+  from: number,
+  to: number,
+): Promise<number> {
+  const staged = await repo.validRows(trx, job.id, from, to);
+  const now = new Date();
+  const stamp = table === "person_attributes" ? "recorded_at" : "imported_at";
+  const rows = staged.map((r) => {
+    const p = (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload) as { row: Record<string, unknown> };
+    return { ...p.row, [stamp]: now };
+  });
+  const unique = [...new Map(rows.map((r) => [`${r.source_system}\u0000${r.source_record_id}`, r])).values()];
+  for (let i = 0; i < unique.length; i += 1000) await externalRepository.upsert(trx, table, unique.slice(i, i + 1000));
+  return staged.length;
+}
 
 /**
  * Ledger rows go through the same decision as a registration made by hand (open spells, working
@@ -235,6 +289,7 @@ export function createImportsService(deps: ImportsDeps) {
       index: map.index,
       today,
       ctx: { today, regionKnown: (c) => regions.has(c), regionInScope: (c) => !!scope && scopeCovers(scope, c) },
+      now: clock,
     });
     let processed = 0;
     // Two-stage pipeline: while batch N is written, batch N+1 is parsed, validated and encrypted,
@@ -527,6 +582,7 @@ export function createImportsService(deps: ImportsDeps) {
     },
 
     template: (kind: ImportKind) => rosterTemplate(ROSTER_KINDS[kind].title, ROSTER_KINDS[kind].columns),
+    titleOf: (kind: ImportKind) => ROSTER_KINDS[kind].title,
 
     csvLine,
 

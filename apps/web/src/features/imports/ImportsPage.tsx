@@ -28,7 +28,17 @@ const STATUS_COLORS: Record<ImportJobDto["status"], string> = {
   failed: "error",
 };
 
-const KIND_LABELS = { persons: "劳动者", employers: "用人单位", ledger: "就业失业登记" } as const;
+const KIND_LABELS = {
+  persons: "劳动者",
+  employers: "用人单位",
+  ledger: "就业失业登记",
+  insurance: "参保记录",
+  benefits: "失业保险金领取",
+  certificates: "职业技能证书",
+  dibao: "低保对象",
+  disability: "持证残疾人",
+} as const;
+type Kind = keyof typeof KIND_LABELS;
 
 function isActive(j: ImportJobDto) {
   return (
@@ -41,7 +51,7 @@ export function ImportsPage() {
   const { message } = App.useApp();
   const [dryRun, setDryRun] = useState(true);
   const [mode, setMode] = useState<"atomic" | "chunked">("atomic");
-  const [kind, setKind] = useState<"persons" | "employers" | "ledger">("persons");
+  const [kind, setKind] = useState<Kind>("persons");
   const [job, setJob] = useState<ImportJobDto | null>(null);
   const [history, setHistory] = useState<ImportJobDto[]>([]);
   const [busy, setBusy] = useState(false);
@@ -110,6 +120,16 @@ export function ImportsPage() {
             <Radio value="persons">劳动者</Radio>
             <Radio value="employers">用人单位</Radio>
             <Radio value="ledger">就业失业登记</Radio>
+          </Radio.Group>
+          <Typography.Text type="secondary" style={{ marginRight: 8 }}>
+            其他系统数据：
+          </Typography.Text>
+          <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} style={{ marginRight: 16 }}>
+            <Radio value="insurance">参保记录</Radio>
+            <Radio value="benefits">失业保险金领取</Radio>
+            <Radio value="certificates">职业技能证书</Radio>
+            <Radio value="dibao">低保</Radio>
+            <Radio value="disability">残疾人证</Radio>
           </Radio.Group>
           <Button icon={<DownloadOutlined />} href={`/api/v1/imports/templates/${kind}`} download>
             {`${KIND_LABELS[kind]}花名册模板（.xlsx）`}
