@@ -124,6 +124,38 @@ describe("a case worker's roster day", () => {
     await context.close();
   });
 
+  it("registers an imported person's household, adds a member found by ID number, and records a move out", async () => {
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
+    await openPerson(page, "花名册甲");
+    await page.click(".ant-tabs-tab >> text=家庭");
+    await page.waitForSelector("[data-testid=household] >> text=未登记家庭信息");
+    await page.click("[data-testid=household-create]");
+    await page.waitForSelector("[data-testid=household] .ant-table-row >> text=花名册甲");
+    // 花名册乙 is found by the full ID number (shown masked), added as spouse
+    await page.fill("[data-testid=household-member-id] input", good[1]![1]!);
+    await page.click("[data-testid=household-member-id] button");
+    await page.waitForSelector("[data-testid=household] .ant-tag >> text=花名册乙");
+    const found = (await page.locator("[data-testid=household] .ant-tag").first().textContent()) ?? "";
+    expect(found).not.toContain(good[1]![1]!);
+    await page.click("[data-testid=household-add]");
+    await page.waitForSelector("[data-testid=household] .ant-table-row >> text=花名册乙");
+    expect(await page.locator("[data-testid=household] .ant-table-row").count()).toBe(2);
+    // an ID number nobody in the region has is answered in Chinese
+    await page.fill("[data-testid=household-member-id] input", wrong);
+    await page.click("[data-testid=household-member-id] button");
+    await page.waitForSelector("text=辖区内没有该身份证号码的劳动者");
+    // 花名册乙 moves out
+    const rowB = page.locator("[data-testid=household] .ant-table-row", { hasText: "花名册乙" });
+    await rowB.locator("button:has-text('迁出'), button:has-text('迁 出')").click();
+    await page.click(".ant-popconfirm button.ant-btn-primary");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=household] .ant-table-row").length === 1);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-household.png`, fullPage: true });
+    await context.close();
+  });
+
   it("registers an employer with its GB/T 4754 industry; the employer account sees only its own organisation", async () => {
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();

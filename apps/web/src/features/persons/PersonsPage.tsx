@@ -93,7 +93,7 @@ export function PersonsPage() {
               { key: "info", label: "基本信息", children: <PersonDetail person={open} /> },
               { key: "profile", label: "档案", children: <ProfilePanel person={open} canWrite onChanged={setOpen} /> },
               { key: "ledger", label: "就业失业登记", children: <LedgerPanel personId={open.id} canWrite /> },
-              { key: "household", label: "家庭", children: <HouseholdPanel personId={open.id} /> },
+              { key: "household", label: "家庭", children: <HouseholdPanel person={open} /> },
               { key: "external", label: "参保与证书", children: <ExternalPanel personId={open.id} /> },
               { key: "seeker", label: "求职与推荐", children: <SeekerPanel personId={open.id} /> },
             ]}
