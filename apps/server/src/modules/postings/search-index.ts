@@ -1,5 +1,6 @@
 import type { Database } from "@jiuye/db";
 import { type Kysely, sql } from "kysely";
+import { UuidSlots } from "../../lib/uuid-slots.ts";
 import { type SearchFilter, TOTAL_CAP } from "./postings.repository.ts";
 
 /**
@@ -123,56 +124,9 @@ class ListBuilder {
   }
 }
 
-/**
- * Posting ids packed 16 bytes each, with an open-addressing table from id to rank: a million ids
- * as strings in an array and a Map would take ~130 MB more than these ~24 MB.
- */
-class IdTable {
-  readonly bytes: Uint8Array;
-  private readonly slots: Int32Array;
-  private readonly mask: number;
-  constructor(n: number) {
-    this.bytes = new Uint8Array(n * 16);
-    let size = 16;
-    while (size < n * 2) size *= 2;
-    this.slots = new Int32Array(size);
-    this.mask = size - 1;
-  }
-  private static pack(id: string, into: Uint8Array, at: number) {
-    const hex = id.replace(/-/g, "");
-    for (let k = 0; k < 16; k++) into[at + k] = Number.parseInt(hex.slice(k * 2, k * 2 + 2), 16);
-  }
-  private slotOf(key: Uint8Array, at: number): number {
-    // version-4 uuids are random: their first four bytes are a good hash
-    return ((key[at]! << 24) | (key[at + 1]! << 16) | (key[at + 2]! << 8) | key[at + 3]!) & this.mask;
-  }
-  set(rank: number, id: string) {
-    IdTable.pack(id, this.bytes, rank * 16);
-    let s = this.slotOf(this.bytes, rank * 16);
-    while (this.slots[s] !== 0) s = (s + 1) & this.mask;
-    this.slots[s] = rank + 1;
-  }
-  rankOf(id: string): number | undefined {
-    const key = new Uint8Array(16);
-    IdTable.pack(id, key, 0);
-    for (let s = this.slotOf(key, 0); this.slots[s] !== 0; s = (s + 1) & this.mask) {
-      const r = this.slots[s]! - 1;
-      let k = 0;
-      while (k < 16 && this.bytes[r * 16 + k] === key[k]) k++;
-      if (k === 16) return r;
-    }
-    return undefined;
-  }
-  id(rank: number): string {
-    let hex = "";
-    for (let k = 0; k < 16; k++) hex += this.bytes[rank * 16 + k]!.toString(16).padStart(2, "0");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  }
-}
-
 class Base {
   n = 0;
-  ids = new IdTable(0);
+  ids = new UuidSlots(16);
   us = new Float64Array(0);
   region = new Int32Array(0);
   occupation = new Int32Array(0);
@@ -287,7 +241,7 @@ export function createSearchIndex(db: Kysely<Database>, opts: { rebuildAfter?: n
       const n = Number((await sql<{ n: string }>`select count(*) as n from posting_search`.execute(tx)).rows[0]!.n);
       const b = new Base();
       b.n = n;
-      b.ids = new IdTable(n);
+      b.ids = new UuidSlots(n);
       b.us = new Float64Array(n);
       b.region = new Int32Array(n);
       b.occupation = new Int32Array(n);
@@ -314,7 +268,7 @@ export function createSearchIndex(db: Kysely<Database>, opts: { rebuildAfter?: n
         if (!rows.length) break;
         for (const r of rows) {
           if (rank >= n) break;
-          b.ids.set(rank, r.id);
+          b.ids.set(r.id, rank);
           b.us[rank] = Number(r.us);
           b.region[rank] = b.regions.id(r.region_code);
           b.occupation[rank] = b.occupations.id(r.occupation_code);
@@ -351,7 +305,7 @@ export function createSearchIndex(db: Kysely<Database>, opts: { rebuildAfter?: n
       db,
     );
     delta.set(postingId, rows[0] ? rowOf(rows[0]) : null);
-    const rank = base.ids.rankOf(postingId);
+    const rank = base.ids.get(postingId);
     if (rank !== undefined) base.dead[rank] = 1;
     if (delta.size > rebuildAfter && !rebuilding)
       rebuilding = loadAll().finally(() => {
@@ -443,7 +397,7 @@ export function createSearchIndex(db: Kysely<Database>, opts: { rebuildAfter?: n
       });
     }
     count += fresh.length;
-    const asRow = (r: number) => ({ id: b.ids.id(r), us: b.us[r]! });
+    const asRow = (r: number) => ({ id: b.ids.idOf(r), us: b.us[r]! });
     const merge = (a: { id: string; us: number }[], c: { id: string; us: number }[]) => [...a, ...c].sort(byDate);
     const ordered = relevance
       ? [

@@ -10,6 +10,7 @@ import {
   skillPoints,
 } from "@jiuye/domain";
 import { type Kysely, sql } from "kysely";
+import { UuidSlots } from "../../lib/uuid-slots.ts";
 
 /**
  * The in-process recommendation index (matching.md: "a read-only in-process typed-array index
@@ -120,8 +121,8 @@ export class MatchIndex {
   private readonly regions = new Interner();
 
   // postings
-  private readonly pIds: string[] = [];
-  private readonly pSlot = new Map<string, number>();
+  /** posting id ⇄ slot, packed (a slot keeps its id after the posting is replaced) */
+  private readonly pSlot = new UuidSlots();
   private readonly pAlive = new Column();
   private readonly pOcc = new Column();
   private readonly pRegion = new Column();
@@ -135,8 +136,8 @@ export class MatchIndex {
   private readonly pBuckets = new Map<number, Map<string, number[]>>();
 
   // seekers
-  private readonly sIds: string[] = [];
-  private readonly sSlot = new Map<string, number>();
+  /** seeker id ⇄ slot, packed: millions of seekers as strings and a Map took hundreds of MB */
+  private readonly sSlot = new UuidSlots();
   private readonly sAlive = new Column();
   private readonly sHome = new Column();
   private readonly sOccs = new ListColumn();
@@ -189,7 +190,6 @@ export class MatchIndex {
     }
     if (!p) return;
     const slot = this.pAlive.push(1);
-    this.pIds[slot] = id;
     this.pSlot.set(id, slot);
     const occ = this.occId(p.occupation_code);
     this.pOcc.push(occ);
@@ -212,7 +212,6 @@ export class MatchIndex {
     }
     if (!s) return;
     const slot = this.sAlive.push(1);
-    this.sIds[slot] = id;
     this.sSlot.set(id, slot);
     this.sHome.push(this.regions.id(s.region_code));
     const occs = s.occupations.map((o) => this.occId(o));
@@ -342,7 +341,7 @@ export class MatchIndex {
         if (rn > 0 && !wanted.some((c) => city.startsWith(c) || c.startsWith(city))) continue;
         for (const p of slots) {
           if (this.pAlive.get(p) === 0) continue;
-          const id = this.pIds[p] as string;
+          const id = this.pSlot.idOf(p);
           if (exclude.has(id)) continue;
           const score = this.score(s, p, asOfDay);
           if (score >= 0) MatchIndex.top(k, out, { id, score });
@@ -375,7 +374,7 @@ export class MatchIndex {
         seen.add(s);
         if (opts.employerVisibleOnly && this.sVisible.get(s) === 0) continue;
         if (opts.within && !(this.regions.values[this.sHome.get(s)] as string).startsWith(opts.within)) continue;
-        const id = this.sIds[s] as string;
+        const id = this.sSlot.idOf(s);
         if (opts.exclude?.has(id)) continue;
         const score = this.score(s, p, asOfDay);
         if (score >= 0) MatchIndex.top(k, out, { id, score });
