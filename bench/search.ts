@@ -186,14 +186,15 @@ const server = spawn(process.execPath, [BIN, "serve"], {
 // the server's log: wait for its search index (or its word that there is none), drain the rest
 const indexLine = new Promise<string>((ok, fail) => {
   let buf = "";
+  let seen = false;
   const timer = setTimeout(() => fail(new Error("the search index did not load within 20 minutes")), 20 * 60_000);
   server.stdout!.on("data", (d: Buffer) => {
-    if (buf === null) return;
+    if (seen) return;
     buf += d.toString();
     const line = buf.split("\n").find((l) => l.includes("search index loaded") || l.includes("search index off"));
     if (line) {
       clearTimeout(timer);
-      buf = null as unknown as string;
+      seen = true;
       ok(line);
     } else if (buf.length > 1_000_000) buf = buf.slice(-10_000);
   });

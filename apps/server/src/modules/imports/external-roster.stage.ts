@@ -7,14 +7,13 @@ import {
   externalColumnHeader,
   externalRecordOfCells,
   maskIdNumber,
-  maskText,
-  normaliseCell,
 } from "@jiuye/domain";
 import type { Kysely } from "kysely";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { externalRowsOf, type Kind } from "../external/external.service.ts";
 import type { StagedRow } from "./imports.repository.ts";
 import type { RawRow } from "./roster-reader.ts";
+import { rosterRows } from "./roster-stager.ts";
 
 const SOURCE_SYSTEM = ExternalBatchBodySchema.shape.sourceSystem;
 
@@ -34,15 +33,7 @@ export function createExternalRosterStager(deps: {
   now: () => Date;
 }) {
   const { kind, index } = deps;
-  const keys = Object.keys(index);
-  const headerOf = Object.fromEntries(EXTERNAL_ROSTER_COLUMNS[kind].map((c) => [c.key, c.header]));
-  const display = (cells: Record<string, string>) =>
-    Object.fromEntries(
-      keys.map((k) => {
-        const v = normaliseCell(cells[k] ?? "");
-        return [headerOf[k]!, k === "idNumber" && v ? maskIdNumber(v) : maskText(v)];
-      }),
-    );
+  const { cellsOf, display } = rosterRows(EXTERNAL_ROSTER_COLUMNS[kind], index, { idNumber: maskIdNumber });
   return async function stage(batch: RawRow[]): Promise<StagedRow[]> {
     const out: StagedRow[] = [];
     const bySystem = new Map<
@@ -50,8 +41,7 @@ export function createExternalRosterStager(deps: {
       { rowNo: number; record: Record<string, unknown>; display: Record<string, string> }[]
     >();
     for (const raw of batch) {
-      const cells: Record<string, string> = {};
-      for (const k of keys) cells[k] = raw.cells[index[k]!] ?? "";
+      const cells = cellsOf(raw);
       const shown = display(cells);
       const r = externalRecordOfCells(kind, cells);
       if (!r.ok) {

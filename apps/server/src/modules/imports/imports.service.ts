@@ -65,7 +65,13 @@ interface RosterKindSpec {
   columns: readonly RosterColumn[];
   stager(d: StagerDeps): (batch: RawRow[]) => Promise<StagedRow[]>;
   /** Commits the valid staged rows in (from, to]; returns how many were committed. */
-  commit(trx: Transaction<Database>, job: ImportJob, from: number, to: number, ledger: LedgerService): Promise<number>;
+  commit(
+    trx: Transaction<Database>,
+    job: ImportJob,
+    from: number,
+    to: number,
+    deps: { ledger: LedgerService; now: Date },
+  ): Promise<number>;
 }
 
 export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
@@ -109,7 +115,7 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
             ]),
           ),
       }),
-    commit: commitLedgerRows,
+    commit: (trx, job, from, to, { ledger }) => commitLedgerRows(trx, job, from, to, ledger),
   },
   ...(Object.fromEntries(
     EXTERNAL_ROSTER_KINDS.map((kind): [ExternalRosterKind, RosterKindSpec] => [
@@ -127,8 +133,8 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
             today: d.today,
             now: d.now,
           }),
-        commit: (trx: Transaction<Database>, job: ImportJob, from: number, to: number) =>
-          commitExternalRows(trx, EXTERNAL_TABLES[EXTERNAL_KIND_OF[kind] as Kind], job, from, to),
+        commit: (trx, job, from, to, { now }) =>
+          commitExternalRows(trx, EXTERNAL_TABLES[EXTERNAL_KIND_OF[kind] as Kind], job, from, to, now),
       },
     ]),
   ) as Record<ExternalRosterKind, RosterKindSpec>),
@@ -145,9 +151,9 @@ async function commitExternalRows(
   job: ImportJob,
   from: number,
   to: number,
+  now: Date,
 ): Promise<number> {
   const staged = await repo.validRows(trx, job.id, from, to);
-  const now = new Date();
   const stamp = table === "person_attributes" ? "recorded_at" : "imported_at";
   const rows = staged.map((r) => {
     const p = (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload) as { row: Record<string, unknown> };
@@ -368,7 +374,10 @@ export function createImportsService(deps: ImportsDeps) {
         for (;;) {
           const chunk = await repo.nextChunk(trx, job.id, after, COMMIT_CHUNK);
           if (!chunk.n || chunk.last === null) break;
-          const n = await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last, deps.ledger);
+          const n = await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last, {
+            ledger: deps.ledger,
+            now: clock(),
+          });
           await repo.advanceWatermark(trx, job.id, chunk.last, n, clock());
           after = chunk.last;
           // the job row is locked by this transaction: progress is kept in memory until it commits
@@ -386,7 +395,10 @@ export function createImportsService(deps: ImportsDeps) {
         const after = await repo.lockWatermark(trx, job.id);
         const chunk = await repo.nextChunk(trx, job.id, after, COMMIT_CHUNK);
         if (!chunk.n || chunk.last === null) return false;
-        const n = await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last, deps.ledger);
+        const n = await ROSTER_KINDS[job.kind as ImportKind].commit(trx, job, after, chunk.last, {
+          ledger: deps.ledger,
+          now: clock(),
+        });
         await repo.advanceWatermark(trx, job.id, chunk.last, n, clock());
         done += chunk.n;
         await repo.updateJob(trx, job.id, { processed_rows: done });

@@ -1,8 +1,9 @@
-import { LEDGER_ROSTER_COLUMNS, maskIdNumber, maskText, normaliseCell, validateLedgerRosterRow } from "@jiuye/domain";
+import { LEDGER_ROSTER_COLUMNS, maskIdNumber, validateLedgerRosterRow } from "@jiuye/domain";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { idNumberIndex } from "../persons/persons.protect.ts";
 import type { StagedRow } from "./imports.repository.ts";
 import type { RawRow } from "./roster-reader.ts";
+import { rosterRows } from "./roster-stager.ts";
 
 /**
  * Ledger roster rows → staged rows: the row's shape is validated and the person found (by blind
@@ -15,21 +16,12 @@ export function createLedgerRosterStager(deps: {
   persons: (bidx: string[]) => Promise<Map<string, string>>;
 }) {
   const { cipher, index } = deps;
-  const keys = Object.keys(index);
-  const headerOf = Object.fromEntries(LEDGER_ROSTER_COLUMNS.map((c) => [c.key, c.header]));
-  const display = (cells: Record<string, string>) =>
-    Object.fromEntries(
-      keys.map((k) => {
-        const v = normaliseCell(cells[k] ?? "");
-        return [headerOf[k]!, k === "idNumber" && v ? maskIdNumber(v) : maskText(v)];
-      }),
-    );
+  const { cellsOf, display } = rosterRows(LEDGER_ROSTER_COLUMNS, index, { idNumber: maskIdNumber });
   return async function stage(batch: RawRow[]): Promise<StagedRow[]> {
     const out: StagedRow[] = [];
     const pending: Array<{ rowNo: number; bidx: string; event: unknown; display: Record<string, string> }> = [];
     for (const raw of batch) {
-      const cells: Record<string, string> = {};
-      for (const k of keys) cells[k] = raw.cells[index[k]!] ?? "";
+      const cells = cellsOf(raw);
       const r = validateLedgerRosterRow(cells, deps.today);
       const shown = display(cells);
       if (!r.ok) out.push({ rowNo: raw.rowNo, status: "rejected", payload: null, display: shown, errors: r.errors });

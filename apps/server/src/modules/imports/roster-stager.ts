@@ -3,6 +3,34 @@ import type { StagedRow } from "./imports.repository.ts";
 import type { RawRow } from "./roster-reader.ts";
 
 /**
+ * A roster row's cells by column key, and how the row is shown in the error report: each value
+ * normalised and masked (`maskText`, or the column's own mask), under its Chinese header.
+ */
+export function rosterRows(
+  columns: readonly RosterColumn[],
+  index: Record<string, number>,
+  mask: Record<string, (value: string) => string> = {},
+) {
+  const keys = Object.keys(index);
+  const headerOf = Object.fromEntries(columns.map((c) => [c.key, c.header]));
+  return {
+    cellsOf(raw: RawRow): Record<string, string> {
+      const cells: Record<string, string> = {};
+      for (const k of keys) cells[k] = raw.cells[index[k]!] ?? "";
+      return cells;
+    },
+    display(cells: Record<string, string>): Record<string, string> {
+      return Object.fromEntries(
+        keys.map((k) => {
+          const v = normaliseCell(cells[k] ?? "");
+          return [headerOf[k]!, v ? (mask[k] ?? maskText)(v) : ""];
+        }),
+      );
+    },
+  };
+}
+
+/**
  * The staging loop every roster kind shares: cells by header, validation, masked display values,
  * duplicates of a key within the file and (optionally) keys already registered rejected, the rest
  * turned into a protected payload. Kinds supply only what differs.
@@ -19,23 +47,14 @@ export function createRosterStager<T>(spec: {
   exists?: RosterError;
   payload(value: T, key: string | undefined): Promise<Record<string, unknown>> | Record<string, unknown>;
 }) {
-  const keys = Object.keys(spec.index);
-  const headerOf = Object.fromEntries(spec.columns.map((c) => [c.key, c.header]));
+  const { cellsOf, display } = rosterRows(spec.columns, spec.index, spec.mask);
   const firstSeen = new Map<string, number>();
-  const display = (cells: Record<string, string>) =>
-    Object.fromEntries(
-      keys.map((k) => {
-        const v = normaliseCell(cells[k] ?? "");
-        return [headerOf[k]!, v ? (spec.mask?.[k] ?? maskText)(v) : ""];
-      }),
-    );
 
   return async function stage(batch: RawRow[]): Promise<StagedRow[]> {
     const out: StagedRow[] = [];
     const pending: Array<{ rowNo: number; value: T; key?: string; display: Record<string, string> }> = [];
     for (const raw of batch) {
-      const cells: Record<string, string> = {};
-      for (const k of keys) cells[k] = raw.cells[spec.index[k]!] ?? "";
+      const cells = cellsOf(raw);
       const r = spec.validate(cells);
       const shown = display(cells);
       if (!r.ok) {

@@ -1,5 +1,6 @@
 import type { Database } from "@jiuye/db";
 import { type Kysely, sql } from "kysely";
+import { Interner } from "../../lib/interner.ts";
 import { UuidSlots } from "../../lib/uuid-slots.ts";
 import { type SearchFilter, TOTAL_CAP } from "./postings.repository.ts";
 
@@ -40,20 +41,6 @@ interface Row {
   workType: string;
   tokens: Set<string>;
   titleTokens: Set<string>;
-}
-
-class Interner {
-  readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
-  id(s: string): number {
-    let v = this.ids.get(s);
-    if (v === undefined) {
-      v = this.values.length;
-      this.ids.set(s, v);
-      this.values.push(s);
-    }
-    return v;
-  }
 }
 
 /** Lexemes of a tsvector's text form: 'a' 'b''c' (quotes doubled, backslashes escaped; no positions here). */
@@ -338,7 +325,7 @@ export function createSearchIndex(db: Kysely<Database>, opts: { rebuildAfter?: n
     // as the SQL does: LIKE metacharacters are dropped from an occupation prefix
     const occupationPrefix = q.occupationPrefix?.replace(/[%_\\]/g, "");
     const occupationOk = b.occupations.values.map((o) => !occupationPrefix || o.startsWith(occupationPrefix));
-    const workTypeId = q.workType === undefined ? -1 : (b.workTypes.ids.get(q.workType) ?? -2);
+    const workTypeId = q.workType === undefined ? -1 : (b.workTypes.find(q.workType) ?? -2);
     const sinceUs = q.publishedSince ? q.publishedSince.getTime() * 1000 : Number.NEGATIVE_INFINITY;
     const salaryMin = q.salaryMinFen ?? Number.NEGATIVE_INFINITY;
     const eduMax = q.educationRankAtMost ?? Number.POSITIVE_INFINITY;

@@ -10,6 +10,7 @@ import {
   skillPoints,
 } from "@jiuye/domain";
 import { type Kysely, sql } from "kysely";
+import { Interner } from "../../lib/interner.ts";
 import { UuidSlots } from "../../lib/uuid-slots.ts";
 
 /**
@@ -23,23 +24,6 @@ import { UuidSlots } from "../../lib/uuid-slots.ts";
  * Freshness: the services call `refreshPosting` / `refreshSeeker` on every change in this
  * process; `poll()` (every 30 s in the server) picks up changes made by other processes.
  */
-
-class Interner {
-  private readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
-  id(s: string): number {
-    let v = this.ids.get(s);
-    if (v === undefined) {
-      v = this.values.length;
-      this.ids.set(s, v);
-      this.values.push(s);
-    }
-    return v;
-  }
-  find(s: string): number | undefined {
-    return this.ids.get(s);
-  }
-}
 
 /** Growable Int32 column. */
 class Column {
