@@ -233,7 +233,15 @@ export async function seedJobMarket(
       .where("birth_date", ">", `${Number(opts.today.slice(0, 4)) - 58}-01-01`)
       .where("birth_date", "<", `${Number(opts.today.slice(0, 4)) - 17}-01-01`)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom("seekers").select("seekers.id").whereRef("seekers.person_id", "=", "persons.id"))),
+        // status = 'active' lets the partial unique index answer (without it every batch scanned all seekers)
+        not(
+          exists(
+            selectFrom("seekers")
+              .select("seekers.id")
+              .whereRef("seekers.person_id", "=", "persons.id")
+              .where("seekers.status", "=", "active"),
+          ),
+        ),
       )
       .orderBy("id")
       .limit(BATCH)

@@ -104,6 +104,79 @@ export async function seedPopulation(
 
   const BATCH = 5_000;
   const now = new Date();
+  type Row = Record<string, unknown> & { person_id: number };
+  /** Writes one generated batch; rows name their person by index in `people` until the ids exist. */
+  const writeBatch = async (b: {
+    people: Array<
+      ReturnType<typeof syntheticPerson> & {
+        education: EducationLevel;
+        hukouType: string;
+        household: number;
+        relation: string;
+      }
+    >;
+    attrs: Row[];
+    events: Row[];
+    spells: Row[];
+    done: number;
+  }) => {
+    const { people } = b;
+    const ids = await insertPersons(db, cipher, people);
+    if (ids.length !== people.length) throw new Error("synthetic ID numbers collided; use another seed");
+    result.persons += ids.length;
+    await sql`
+      update persons p set education = v.education, hukou_type = v.hukou_type, hukou_region_code = left(p.residence_region_code, 6)
+      from unnest(${ids}::uuid[], ${people.map((p) => p.education)}::text[], ${people.map((p) => p.hukouType)}::text[])
+        as v(id, education, hukou_type)
+      where p.id = v.id`.execute(db);
+
+    // households
+    const byHousehold = new Map<number, number[]>();
+    people.forEach((p, i) => {
+      const members = byHousehold.get(p.household);
+      if (members) members.push(i);
+      else byHousehold.set(p.household, [i]);
+    });
+    const hh = [...byHousehold.values()];
+    const hhRows = hh.map((members) => ({
+      province_code: people[members[0]!]!.residenceRegionCode.slice(0, 2),
+      region_code: people[members[0]!]!.residenceRegionCode,
+      address: null,
+      created_by: null,
+      created_at: now,
+    }));
+    const hhIds = (await db.insertInto("households").values(hhRows).returning("id").execute()).map((r) => r.id);
+    const memberRows = hh.flatMap((members, h) =>
+      members.map((i, j) => ({
+        household_id: hhIds[h]!,
+        person_id: ids[i]!,
+        relation: j === 0 ? "head" : people[i]!.relation === "head" ? "other" : people[i]!.relation,
+        joined_on: `${thisYear - 10}-01-01`,
+      })),
+    );
+    for (let i = 0; i < memberRows.length; i += 2_000)
+      await db
+        .insertInto("household_members")
+        .values(memberRows.slice(i, i + 2_000))
+        .execute();
+    result.households += hhIds.length;
+
+    const withIds = (rows: Row[]) => rows.map((r) => ({ ...r, person_id: ids[r.person_id]! }));
+    const insert = async (table: "person_attributes" | "ledger_events" | "ledger_spells", rows: Row[]) => {
+      for (let i = 0; i < rows.length; i += 2_000)
+        await db
+          .insertInto(table)
+          .values(withIds(rows.slice(i, i + 2_000)) as never)
+          .execute();
+    };
+    await insert("person_attributes", b.attrs);
+    result.attributes += b.attrs.length;
+    await insert("ledger_events", b.events);
+    await insert("ledger_spells", b.spells);
+    result.ledgerEvents += b.events.length;
+    opts.onProgress?.("劳动者", b.done, opts.persons);
+  };
+  let writing: Promise<void> = Promise.resolve();
   for (let start = 0; start < opts.persons; start += BATCH) {
     const n = Math.min(BATCH, opts.persons - start);
     const people: Array<
@@ -158,46 +231,9 @@ export async function seedPopulation(
         relation,
       });
     }
-    const ids = await insertPersons(db, cipher, people);
-    if (ids.length !== people.length) throw new Error("synthetic ID numbers collided; use another seed");
-    result.persons += ids.length;
-    await sql`
-      update persons p set education = v.education, hukou_type = v.hukou_type, hukou_region_code = left(p.residence_region_code, 6)
-      from unnest(${ids}::uuid[], ${people.map((p) => p.education)}::text[], ${people.map((p) => p.hukouType)}::text[])
-        as v(id, education, hukou_type)
-      where p.id = v.id`.execute(db);
-
-    // households
-    const byHousehold = new Map<number, number[]>();
-    people.forEach((p, i) => {
-      byHousehold.set(p.household, [...(byHousehold.get(p.household) ?? []), i]);
-    });
-    const hh = [...byHousehold.values()];
-    const hhRows = hh.map((members) => ({
-      province_code: people[members[0]!]!.residenceRegionCode.slice(0, 2),
-      region_code: people[members[0]!]!.residenceRegionCode,
-      address: null,
-      created_by: null,
-      created_at: now,
-    }));
-    const hhIds = (await db.insertInto("households").values(hhRows).returning("id").execute()).map((r) => r.id);
-    const memberRows = hh.flatMap((members, h) =>
-      members.map((i, j) => ({
-        household_id: hhIds[h]!,
-        person_id: ids[i]!,
-        relation: j === 0 ? "head" : people[i]!.relation === "head" ? "other" : people[i]!.relation,
-        joined_on: `${thisYear - 10}-01-01`,
-      })),
-    );
-    for (let i = 0; i < memberRows.length; i += 2_000)
-      await db
-        .insertInto("household_members")
-        .values(memberRows.slice(i, i + 2_000))
-        .execute();
-    result.households += hhIds.length;
 
     // key groups
-    const attrs: Array<Record<string, unknown>> = [];
+    const attrs: Row[] = [];
     people.forEach((p, i) => {
       if (
         p.age >= 22 &&
@@ -206,7 +242,7 @@ export async function seedPopulation(
         rnd.next() < 0.6
       )
         attrs.push({
-          person_id: ids[i],
+          person_id: i,
           kind: "graduate",
           details: JSON.stringify({ graduationYear: thisYear - (p.age - 22) }),
           source: "imported",
@@ -215,7 +251,7 @@ export async function seedPopulation(
         });
       if (p.hukouType === "rural" && p.age < 60 && rnd.next() < 0.25)
         attrs.push({
-          person_id: ids[i],
+          person_id: i,
           kind: "rural_migrant",
           details: "{}",
           source: "declared",
@@ -225,7 +261,7 @@ export async function seedPopulation(
       for (const [kind, share] of KEY_GROUP_SHARES)
         if (rnd.next() < share)
           attrs.push({
-            person_id: ids[i],
+            person_id: i,
             kind,
             details: "{}",
             source: "imported",
@@ -233,16 +269,10 @@ export async function seedPopulation(
             recorded_at: now,
           });
     });
-    for (let i = 0; i < attrs.length; i += 2_000)
-      await db
-        .insertInto("person_attributes")
-        .values(attrs.slice(i, i + 2_000) as never)
-        .execute();
-    result.attributes += attrs.length;
 
     // ledger history: an employment spell for most working-age people; some ended, some then registered unemployed
-    const events: Array<Record<string, unknown>> = [];
-    const spells: Array<Record<string, unknown>> = [];
+    const events: Row[] = [];
+    const spells: Row[] = [];
     people.forEach((p, i) => {
       if (p.age < 18 || p.age >= 60 || rnd.next() > 0.62 || employerIds.length === 0) return;
       const region = p.residenceRegionCode;
@@ -253,7 +283,7 @@ export async function seedPopulation(
       const employer = rnd.int(0, employerRows.length - 1);
       events.push({
         id: eventId,
-        person_id: ids[i],
+        person_id: i,
         province_code: region.slice(0, 2),
         type: "employment",
         event_date: started,
@@ -276,7 +306,7 @@ export async function seedPopulation(
         endReason = rnd.pick(["contract_expiry", "voluntary", "involuntary"]);
         events.push({
           id: endEventId,
-          person_id: ids[i],
+          person_id: i,
           province_code: region.slice(0, 2),
           type: "employment_end",
           event_date: ended,
@@ -288,7 +318,7 @@ export async function seedPopulation(
       }
       spells.push({
         id: spellId,
-        person_id: ids[i],
+        person_id: i,
         province_code: region.slice(0, 2),
         kind: "employment",
         employment_form: "employer",
@@ -306,7 +336,7 @@ export async function seedPopulation(
         const uEvent = crypto.randomUUID();
         events.push({
           id: uEvent,
-          person_id: ids[i],
+          person_id: i,
           province_code: region.slice(0, 2),
           type: "unemployment",
           event_date: ended,
@@ -316,7 +346,7 @@ export async function seedPopulation(
         });
         spells.push({
           id: uSpell,
-          person_id: ids[i],
+          person_id: i,
           province_code: region.slice(0, 2),
           kind: "unemployment",
           region_code: region,
@@ -326,19 +356,13 @@ export async function seedPopulation(
         });
       }
     });
-    for (let i = 0; i < events.length; i += 2_000)
-      await db
-        .insertInto("ledger_events")
-        .values(events.slice(i, i + 2_000) as never)
-        .execute();
-    for (let i = 0; i < spells.length; i += 2_000)
-      await db
-        .insertInto("ledger_spells")
-        .values(spells.slice(i, i + 2_000) as never)
-        .execute();
-    result.ledgerEvents += events.length;
-    opts.onProgress?.("劳动者", start + n, opts.persons);
+    // the next batch is generated (and its ID numbers encrypted) while this one is written
+    const write = writeBatch({ people, attrs, events, spells, done: start + n });
+    write.catch(() => {});
+    await writing;
+    writing = write;
   }
+  await writing;
   await seedPolicyFacts(db, { today: opts.today, regionPrefix: opts.cityCode });
   // statistics for every table after the bulk load, as an operator would after a migration of
   // records: autovacuum may take hours to get to it, and the planner guesses badly until then
