@@ -43,6 +43,7 @@ import { jobFairsRoutes } from "./modules/job-fairs/job-fairs.routes.ts";
 import { createJobFairsService } from "./modules/job-fairs/job-fairs.service.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { createLedgerService } from "./modules/ledger/ledger.service.ts";
+import { createLedgerRegisterService } from "./modules/ledger/ledger-register.service.ts";
 import { marketRoutes } from "./modules/market/market.routes.ts";
 import { createMarketService } from "./modules/market/market.service.ts";
 import { overviewRoutes } from "./modules/overview/overview.routes.ts";
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const persons = createPersonsService({ db, audit, cipher, clock, revealPurposes: config.revealPurposes });
   const overview = createOverviewService({ db, clock });
   const ledger = createLedgerService({ db, audit, clock });
+  const ledgerRegister = createLedgerRegisterService({ db, audit, cipher, revealPurposes: config.revealPurposes });
   const employers = createEmployersService({ db, audit, cipher, clock });
   const households = createHouseholdsService({ db, audit, clock });
   // Built by the server after it starts listening (server.ts); until then searches use SQL.
@@ -237,7 +239,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(personsRoutes({ persons, revealPurposes: config.revealPurposes }));
       await v1.register(overviewRoutes(overview));
       await v1.register(checksRoutes({ db, clock }));
-      await v1.register(ledgerRoutes(ledger));
+      await v1.register(ledgerRoutes(ledger, ledgerRegister));
       await v1.register(employersRoutes({ employers }));
       await v1.register(householdsRoutes({ households }));
       await v1.register(postingsRoutes({ postings, occupations }));

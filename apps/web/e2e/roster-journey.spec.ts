@@ -124,6 +124,52 @@ describe("a case worker's roster day", () => {
     await context.close();
   });
 
+  it("finds those registrations in the 台账, filtered by name and type, and exports them masked", async () => {
+    const context = await browser.newContext({
+      locale: "zh-CN",
+      viewport: { width: 1440, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await loginAs(page, server.baseUrl, "xinjiekou_worker", DEMO_PASSWORD);
+    await page.click("text=登记台账");
+    await page.waitForSelector(".ant-table-row");
+    await page.fill("#ledger-name", "花名册甲");
+    await page.click("button[type=submit]");
+    await page.waitForSelector(".ant-pagination >> text=共 3 条登记");
+    const rows = await page.locator(".ant-table-row").allTextContents();
+    // newest first: employment and the unemployment end it caused share a date, then the unemployment
+    expect(rows.at(-1)).toContain("失业登记");
+    expect(rows.join("|")).toContain("就业登记：灵活就业");
+    expect(rows.join("|")).toContain("失业登记注销：实现就业");
+    expect(findUnmaskedIdentifiers(rows.join(" "))).toEqual([]);
+
+    // narrowing by type
+    await page.click("#ledger-type");
+    await page.click(".ant-select-item-option >> text=失业登记注销");
+    await page.click("button[type=submit]");
+    await page.waitForSelector(".ant-pagination >> text=共 1 条登记");
+
+    // the export carries the same filter, masked
+    await page.hover("button:has-text('导出'), button:has-text('导 出')");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=导出 Excel（脱敏）")]);
+    expect(download.suggestedFilename()).toBe("就业失业登记台账.xlsx");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile((await download.path())!);
+    const cells: string[][] = [];
+    wb.worksheets[0]!.eachRow((r) => cells.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ""))));
+    expect(cells).toHaveLength(2);
+    expect(cells[1]!.slice(0, 4)).toEqual(["花名册甲", expect.stringMatching(/^320\*{11}[\dX]{4}$/), "139****1111", "失业登记注销"]);
+    expect(findUnmaskedIdentifiers(cells.flat().join(" "))).toEqual([]);
+
+    // a row opens the person's timeline
+    await page.click(".ant-table-row");
+    await page.waitForSelector("[data-testid=ledger-status] >> text=就业（灵活就业）");
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-ledger-register.png`, fullPage: true });
+    await context.close();
+  });
+
   it("registers an imported person's household, adds a member found by ID number, and records a move out", async () => {
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
     const page = await context.newPage();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UuidSchema } from "./common.ts";
+import { PageQuery, pageOf, RegionCodeSchema, UuidSchema } from "./common.ts";
 
 const DateSchema = z.iso.date({ message: "日期格式应为 YYYY-MM-DD" });
 
@@ -98,3 +98,72 @@ export const LedgerHistorySchema = z
 export const LedgerWriteResultSchema = z
   .object({ event: LedgerEventSchema, alsoRecorded: z.array(LedgerEventSchema), current: LedgerStatusSchema })
   .meta({ id: "LedgerWriteResult" });
+
+/**
+ * 实名台账: the ledger's events as a filtered list (persons in the caller's region; `regionCode`
+ * narrows by the office that recorded the event, 经办区划).
+ */
+const LedgerFilterFields = {
+  type: z
+    .enum(["employment", "employment_end", "unemployment", "unemployment_end", "correction"], {
+      message: "登记类型应为 employment、employment_end、unemployment、unemployment_end 或 correction",
+    })
+    .optional(),
+  from: DateSchema.optional(),
+  to: DateSchema.optional(),
+  regionCode: RegionCodeSchema.optional(),
+  q: z.string().trim().max(50, "姓名关键词不超过50个字符").optional(),
+  employer: z.string().trim().max(100, "单位名称或统一社会信用代码不超过100个字符").optional(),
+};
+const dateOrder = {
+  check: (f: { from?: string; to?: string }) => !f.from || !f.to || f.from <= f.to,
+  params: { message: "截止日期不能早于起始日期", path: ["to"] },
+};
+const LedgerExportFormat = z.enum(["xlsx", "csv"], { message: "导出格式应为 xlsx 或 csv" }).default("xlsx");
+
+export const ListLedgerQuerySchema = z
+  .strictObject({ ...PageQuery, ...LedgerFilterFields })
+  .refine(dateOrder.check, dateOrder.params);
+export const ExportLedgerQuerySchema = z
+  .strictObject({ ...LedgerFilterFields, format: LedgerExportFormat })
+  .refine(dateOrder.check, dateOrder.params);
+/** Export with full ID and phone numbers: needs a stated purpose and is audited. */
+export const ExportLedgerUnmaskedBodySchema = z
+  .strictObject({
+    ...LedgerFilterFields,
+    format: LedgerExportFormat,
+    purpose: z.string().min(1, "请选择导出目的").max(64),
+  })
+  .refine(dateOrder.check, dateOrder.params);
+export type LedgerFilterInput = {
+  type?: string;
+  from?: string;
+  to?: string;
+  regionCode?: string;
+  q?: string;
+  employer?: string;
+};
+
+export const LedgerEntrySchema = z
+  .object({
+    id: z.string(),
+    personId: z.string(),
+    personName: z.string(),
+    idNumberMasked: z.string(),
+    type: z.string(),
+    typeLabel: z.string(),
+    date: z.string(),
+    regionCode: z.string(),
+    regionName: z.string().nullable(),
+    employmentForm: z.string().nullable(),
+    employerName: z.string().nullable(),
+    employerCreditCode: z.string().nullable(),
+    contractType: z.string().nullable(),
+    reason: z.string().nullable(),
+    summary: z.string(),
+    /** A later correction voided this event (更正作废). */
+    voided: z.boolean(),
+    recordedAt: z.string(),
+  })
+  .meta({ id: "LedgerEntry" });
+export const LedgerListSchema = pageOf(LedgerEntrySchema).meta({ id: "LedgerList" });

@@ -97,3 +97,22 @@ export function csvLine(values: Array<string | number | null>): string {
     })
     .join(",")}\r\n`;
 }
+
+/**
+ * One writer for every list export: `.xlsx` through the streaming sheet or `.csv` with a BOM,
+ * both with formulas neutralised; `add` waits when the response stream is full.
+ */
+export function tableWriter(out: Writable, format: "xlsx" | "csv", sheetName: string, headers: string[]) {
+  const sheet = format === "xlsx" ? streamingSheet(out, sheetName, headers) : null;
+  if (!sheet) out.write(`\uFEFF${csvLine(headers)}`);
+  return {
+    async add(values: Array<string | number | null>) {
+      if (sheet) sheet.add(values);
+      else if (!out.write(csvLine(values))) await new Promise<void>((res) => out.once("drain", () => res()));
+    },
+    async end() {
+      if (sheet) await sheet.end();
+      else out.end();
+    },
+  };
+}

@@ -7,6 +7,7 @@ import {
   DashboardOutlined,
   EnvironmentOutlined,
   IdcardOutlined,
+  ProfileOutlined,
   ReadOutlined,
   AuditOutlined as ReviewOutlined,
   SafetyOutlined,
@@ -28,6 +29,7 @@ import { JobSearchPage } from "../features/jobs/JobSearchPage";
 import { PostingsPage } from "../features/jobs/PostingsPage";
 import { ReviewsPage } from "../features/jobs/ReviewsPage";
 import { MyJobsPage } from "../features/jobs/SeekerPanel";
+import { LedgerRegisterPage } from "../features/ledger/LedgerRegisterPage";
 import { MarketPage } from "../features/market/MarketPage";
 import { OverviewPage } from "../features/overview/OverviewPage";
 import { MyProfilePage } from "../features/persons/MyProfilePage";
@@ -52,6 +54,13 @@ export interface AppRoute {
 export const APP_ROUTES: AppRoute[] = [
   { path: "/", label: "工作台", icon: <DashboardOutlined />, roles: "all", element: <OverviewPage /> },
   { path: "/persons", label: "劳动者查询", icon: <IdcardOutlined />, roles: ["case_worker"], element: <PersonsPage /> },
+  {
+    path: "/ledger",
+    label: "登记台账",
+    icon: <ProfileOutlined />,
+    roles: ["case_worker"],
+    element: <LedgerRegisterPage />,
+  },
   { path: "/employers", label: "用人单位", icon: <BankOutlined />, roles: ["case_worker"], element: <EmployersPage /> },
   {
     path: "/my-employer",

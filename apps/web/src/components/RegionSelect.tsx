@@ -1,6 +1,6 @@
 import type { Region } from "@jiuye/contracts";
 import { Select } from "antd";
-import { useState } from "react";
+import { type CSSProperties, useState } from "react";
 import { api, query } from "../api/client";
 import { REGION_LEVEL_LABELS } from "./labels";
 
@@ -11,11 +11,15 @@ export function RegionSelect(props: {
   within?: string | null;
   placeholder?: string;
   id?: string;
+  style?: CSSProperties;
+  allowClear?: boolean;
 }) {
   const [options, setOptions] = useState<Region[]>([]);
   return (
     <Select
       id={props.id}
+      style={props.style}
+      allowClear={props.allowClear}
       showSearch
       value={props.value}
       placeholder={props.placeholder ?? "输入区划名称搜索，如：新街口"}

@@ -9,6 +9,20 @@ export type EmploymentForm = "employer" | "self_employed" | "flexible" | "platfo
 export type EmploymentEndReason = "voluntary" | "involuntary" | "contract_expiry" | "layoff" | "retirement" | "death";
 export type UnemploymentEndReason = "employed" | "retired" | "moved" | "enrolled" | "no_contact" | "death";
 
+export const LEDGER_EVENT_TYPE_NAMES: Record<string, string> = {
+  employment: "就业登记",
+  employment_end: "就业登记注销",
+  unemployment: "失业登记",
+  unemployment_end: "失业登记注销",
+  correction: "更正",
+};
+/** 劳动合同类型 (劳动合同法 第十二条). */
+export const CONTRACT_TYPE_NAMES: Record<string, string> = {
+  fixed_term: "固定期限",
+  open_ended: "无固定期限",
+  task_based: "以完成一定工作任务为期限",
+  none: "未签订",
+};
 export const EMPLOYMENT_FORM_NAMES: Record<EmploymentForm, string> = {
   employer: "单位就业",
   self_employed: "个体经营",

@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import {
   CreateEmployerAccountBodySchema,
   CreateEmployerBodySchema,
@@ -13,6 +12,7 @@ import {
 } from "@jiuye/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { sendDownload } from "../../lib/download.ts";
 import { actorOf, contextOf } from "../../plugins/auth.ts";
 import type { EmployersService } from "./employers.service.ts";
 
@@ -56,24 +56,10 @@ export function employersRoutes(deps: { employers: EmployersService }): FastifyP
         },
         config: { access: ["case_worker"] },
       },
-      async (req, reply) => {
-        const out = new PassThrough();
-        const run = await employers.exportList(actorOf(req), req.query, out, contextOf(req));
-        reply
-          .header(
-            "content-type",
-            req.query.format === "xlsx"
-              ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              : "text/csv; charset=utf-8",
-          )
-          .header("cache-control", "no-store")
-          .header(
-            "content-disposition",
-            `attachment; filename="employers.${req.query.format}"; filename*=UTF-8''${encodeURIComponent(`用人单位名单.${req.query.format}`)}`,
-          );
-        run().catch((e) => out.destroy(e));
-        return reply.send(out);
-      },
+      async (req, reply) =>
+        sendDownload(reply, { format: req.query.format, name: "用人单位名单", ascii: "employers" }, (out) =>
+          employers.exportList(actorOf(req), req.query, out, contextOf(req)),
+        ),
     );
     app.post(
       "/employers",

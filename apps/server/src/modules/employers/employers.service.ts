@@ -16,7 +16,7 @@ import type { Clock, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { hashPassword } from "../../lib/passwords.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
-import { csvLine, streamingSheet } from "../../lib/spreadsheet.ts";
+import { tableWriter } from "../../lib/spreadsheet.ts";
 import { temporaryPassword } from "../../lib/tokens.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { usersRepository } from "../users/users.repository.ts";
@@ -156,8 +156,7 @@ export function createEmployersService(deps: {
         "联系电话",
       ];
       return async () => {
-        const sheet = input.format === "xlsx" ? streamingSheet(out, "用人单位", headers) : null;
-        if (!sheet) out.write(`\uFEFF${csvLine(headers)}`);
+        const table = tableWriter(out, input.format, "用人单位", headers);
         let after: string | null = null;
         for (;;) {
           const rows = await repo.exportBatch(db, scope, filter, after, 2000);
@@ -178,13 +177,11 @@ export function createEmployersService(deps: {
               r.contact_name ?? "",
               r.contact_phone_masked ?? "",
             ];
-            if (sheet) sheet.add(values);
-            else if (!out.write(csvLine(values))) await new Promise<void>((res) => out.once("drain", () => res()));
+            await table.add(values);
           }
           after = rows[rows.length - 1]!.id;
         }
-        if (sheet) await sheet.end();
-        else out.end();
+        await table.end();
       };
     },
 

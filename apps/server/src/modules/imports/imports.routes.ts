@@ -14,6 +14,7 @@ import {
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../errors/catalogue.ts";
+import { attachment, sendDownload, XLSX_TYPE } from "../../lib/download.ts";
 import { actorOf, contextOf } from "../../plugins/auth.ts";
 import { presentImportJob } from "./imports.presenter.ts";
 import type { ImportsService } from "./imports.service.ts";
@@ -25,7 +26,6 @@ const UPLOAD_TYPES = [
   "text/csv",
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ];
-const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 function tooLarge(max: number) {
   return new AppError("IMPORT_FILE_TOO_LARGE", {
@@ -37,11 +37,6 @@ function tooLarge(max: number) {
       },
     ],
   });
-}
-
-/** Content-Disposition for a Chinese file name (RFC 6266 / 5987). */
-function attachment(name: string) {
-  return `attachment; filename="${name.replace(/[^\x20-\x7e]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 export function importsRoutes(deps: {
@@ -181,12 +176,10 @@ export function importsRoutes(deps: {
       },
       async (req, reply) => {
         const actor = actorOf(req);
-        await imports.get(actor, req.params.id);
-        reply.header("content-type", XLSX_TYPE).header("content-disposition", attachment("导入错误报告.xlsx"));
-        const { PassThrough } = await import("node:stream");
-        const out = new PassThrough();
-        imports.writeReport(actor, req.params.id, out, contextOf(req)).catch((e) => out.destroy(e));
-        return reply.send(out);
+        return sendDownload(reply, { format: "xlsx", name: "导入错误报告", ascii: "import-errors" }, async (out) => {
+          await imports.get(actor, req.params.id);
+          return () => imports.writeReport(actor, req.params.id, out, contextOf(req));
+        });
       },
     );
   };

@@ -1,20 +1,17 @@
 import type { LedgerEventsTable, LedgerSpellsTable } from "@jiuye/db";
-import { EMPLOYMENT_END_REASON_NAMES, EMPLOYMENT_FORM_NAMES, UNEMPLOYMENT_END_REASON_NAMES } from "@jiuye/domain";
+import {
+  EMPLOYMENT_END_REASON_NAMES,
+  EMPLOYMENT_FORM_NAMES,
+  LEDGER_EVENT_TYPE_NAMES,
+  UNEMPLOYMENT_END_REASON_NAMES,
+} from "@jiuye/domain";
 import type { Selectable } from "kysely";
 
 type EventRow = Selectable<LedgerEventsTable>;
 type SpellRow = Selectable<LedgerSpellsTable>;
 
-const TYPE_NAMES: Record<string, string> = {
-  employment: "就业登记",
-  employment_end: "就业登记注销",
-  unemployment: "失业登记",
-  unemployment_end: "失业登记注销",
-  correction: "更正",
-};
-
 /** A one-line Chinese description of an event for the timeline. */
-export function summarize(e: EventRow, byId?: Map<string, EventRow>): string {
+export function summarize(e: EventRow, byId?: Map<string, Pick<EventRow, "type" | "event_date">>): string {
   switch (e.type) {
     case "employment":
       return `就业登记：${EMPLOYMENT_FORM_NAMES[e.employment_form as keyof typeof EMPLOYMENT_FORM_NAMES] ?? e.employment_form}${e.employer_name ? `（${e.employer_name}）` : ""}`;
@@ -26,7 +23,7 @@ export function summarize(e: EventRow, byId?: Map<string, EventRow>): string {
       return `失业登记注销：${UNEMPLOYMENT_END_REASON_NAMES[e.reason as keyof typeof UNEMPLOYMENT_END_REASON_NAMES] ?? e.reason}`;
     case "correction": {
       const target = e.corrects_event_id ? byId?.get(e.corrects_event_id) : undefined;
-      return `更正：作废${target ? `${target.event_date} 的${TYPE_NAMES[target.type]}` : "一条登记"}${e.note ? `（${e.note}）` : ""}`;
+      return `更正：作废${target ? `${target.event_date} 的${LEDGER_EVENT_TYPE_NAMES[target.type]}` : "一条登记"}${e.note ? `（${e.note}）` : ""}`;
     }
     default:
       return e.type;
@@ -75,4 +72,16 @@ export function presentStatus(open: SpellRow[]) {
         ? "登记失业"
         : "无有效登记";
   return { status, label, openSpells: open.map(presentSpell) };
+}
+
+/** Why an event ended a spell, in Chinese (the reason codes differ by event type). */
+export function reasonLabel(type: string, reason: string | null): string {
+  if (!reason) return "";
+  const names: Record<string, string> =
+    type === "employment_end"
+      ? EMPLOYMENT_END_REASON_NAMES
+      : type === "unemployment_end"
+        ? UNEMPLOYMENT_END_REASON_NAMES
+        : { wrong_entry: "登记有误" };
+  return names[reason] ?? reason;
 }

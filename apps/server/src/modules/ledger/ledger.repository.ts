@@ -1,13 +1,115 @@
 import type { LedgerEventsTable, LedgerSpellsTable } from "@jiuye/db";
 import { type Insertable, type Selectable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
+import { prefixPattern } from "../../lib/scope.ts";
 import type { AuditRowValues } from "../audit/audit.service.ts";
 import { inPersonScope, type PersonScope } from "../persons/persons.repository.ts";
 
 /** A spell as json_agg returns it: dates as 'YYYY-MM-DD' strings. */
 export type OpenSpellRow = Selectable<LedgerSpellsTable>;
 
+/** A filter over the 实名台账 (every field optional; all given ones must hold). */
+export interface LedgerFilter {
+  type?: string;
+  from?: string;
+  to?: string;
+  /** The office that recorded the event (经办区划), a prefix. */
+  regionPrefix?: string;
+  nameContains?: string;
+  /** An employer's name (contains) or its 统一社会信用代码 (exact). */
+  employer?: string;
+}
+
+const like = (s: string) => `%${s.replace(/[%_\\]/g, "\\$&")}%`;
+
+/** Events of people in the caller's scope, with the filter applied (list, count and export share it). */
+function registerQuery(db: Executor, scope: PersonScope, f: LedgerFilter) {
+  let q = db
+    .selectFrom("ledger_events as e")
+    .innerJoin("persons", "persons.id", "e.person_id")
+    .where(inPersonScope(scope));
+  if (f.type) q = q.where("e.type", "=", f.type);
+  if (f.from) q = q.where("e.event_date", ">=", f.from);
+  if (f.to) q = q.where("e.event_date", "<=", f.to);
+  if (f.regionPrefix) q = q.where("e.region_code", "like", prefixPattern(f.regionPrefix));
+  if (f.nameContains) q = q.where("persons.name", "like", like(f.nameContains));
+  const employer = f.employer;
+  if (employer)
+    q = q.where((eb) =>
+      eb.or([eb("e.employer_credit_code", "=", employer.toUpperCase()), eb("e.employer_name", "like", like(employer))]),
+    );
+  return q;
+}
+
+const REGISTER_COLUMNS = [
+  "e.id",
+  "e.person_id",
+  "persons.name as person_name",
+  "persons.id_number_masked",
+  "persons.phone_masked",
+  "e.type",
+  "e.event_date",
+  "e.region_code",
+  "e.employment_form",
+  "e.employer_name",
+  "e.employer_credit_code",
+  "e.contract_type",
+  "e.contract_end",
+  "e.reason",
+  "e.spell_id",
+  "e.corrects_event_id",
+  "e.note",
+  "e.recorded_at",
+  sql<string | null>`(select r.name from regions r where r.code = e.region_code)`.as("region_name"),
+  sql<boolean>`exists (select 1 from ledger_events c where c.corrects_event_id = e.id)`.as("voided"),
+  sql<string | null>`(select t.type from ledger_events t where t.id = e.corrects_event_id)`.as("target_type"),
+  sql<string | null>`(select t.event_date::text from ledger_events t where t.id = e.corrects_event_id)`.as(
+    "target_date",
+  ),
+] as const;
+
 export const ledgerRepository = {
+  /** One page of the 实名台账, newest first, and the number of events the filter matches. */
+  async register(db: Executor, scope: PersonScope, f: LedgerFilter, page: number, pageSize: number) {
+    const q = registerQuery(db, scope, f);
+    const [rows, total] = await Promise.all([
+      q
+        .select(REGISTER_COLUMNS)
+        .orderBy("e.event_date", "desc")
+        .orderBy("e.recorded_at", "desc")
+        .orderBy("e.id")
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  },
+
+  async countRegister(db: Executor, scope: PersonScope, f: LedgerFilter): Promise<number> {
+    const r = await registerQuery(db, scope, f)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+
+  /** Keyset-paged events for export; secrets only when the caller asks (audited upstream). */
+  registerBatch(
+    db: Executor,
+    scope: PersonScope,
+    f: LedgerFilter,
+    afterId: string | null,
+    limit: number,
+    withSecrets: boolean,
+  ) {
+    let q = registerQuery(db, scope, f);
+    if (afterId) q = q.where("e.id", ">", afterId);
+    const base = q.select(REGISTER_COLUMNS).orderBy("e.id").limit(limit);
+    return withSecrets
+      ? base.select(["persons.id_number_enc", "persons.phone_enc"]).execute()
+      : base.select([sql<null>`null`.as("id_number_enc"), sql<null>`null`.as("phone_enc")]).execute();
+  },
+
   /**
    * The person (row-locked) together with their open spells, in one round trip: every ledger
    * write starts here.

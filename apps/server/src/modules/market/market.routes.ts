@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import {
   MarketExportQuerySchema,
   VacancyRatioQuerySchema,
@@ -7,6 +6,7 @@ import {
   WagesSchema,
 } from "@jiuye/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { sendDownload } from "../../lib/download.ts";
 import { actorOf } from "../../plugins/auth.ts";
 import type { MarketService } from "./market.service.ts";
 
@@ -47,20 +47,12 @@ export function marketRoutes(deps: { market: MarketService }): FastifyPluginAsyn
         schema: { tags, summary: "导出求人倍率或工资价位（.xlsx）", querystring: MarketExportQuerySchema },
         config: { access: ["case_worker", "analyst"] },
       },
-      async (req, reply) => {
-        const out = new PassThrough();
-        const run = await market.exportXlsx(actorOf(req), req.query, out);
-        const title = req.query.kind === "wages" ? "工资价位" : "求人倍率";
-        reply
-          .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-          .header("cache-control", "no-store")
-          .header(
-            "content-disposition",
-            `attachment; filename="${req.query.kind}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`,
-          );
-        run().catch((e) => out.destroy(e));
-        return reply.send(out);
-      },
+      async (req, reply) =>
+        sendDownload(
+          reply,
+          { format: "xlsx", name: req.query.kind === "wages" ? "工资价位" : "求人倍率", ascii: req.query.kind },
+          (out) => market.exportXlsx(actorOf(req), req.query, out),
+        ),
     );
   };
 }

@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import {
   CreatePersonAttributeBodySchema,
   CreatePersonBodySchema,
@@ -14,9 +13,9 @@ import {
   RevealResultSchema,
   UpdatePersonBodySchema,
 } from "@jiuye/contracts";
-import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { sendDownload } from "../../lib/download.ts";
 import { actorOf, contextOf } from "../../plugins/auth.ts";
 import type { PersonsService } from "./persons.service.ts";
 
@@ -42,28 +41,7 @@ export function personsRoutes(deps: {
       },
       async (req) => persons.search(actorOf(req), req.query, contextOf(req)),
     );
-    const exportTypes = {
-      xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      csv: "text/csv; charset=utf-8",
-    } as const;
-    const sendExport = async (
-      reply: FastifyReply,
-      format: "xlsx" | "csv",
-      write: (out: PassThrough) => Promise<() => Promise<void>>,
-    ) => {
-      const out = new PassThrough();
-      const run = await write(out); // validation and the audit row happen before any header is sent
-      const name = `劳动者名单.${format}`;
-      reply
-        .header("content-type", exportTypes[format])
-        .header("cache-control", "no-store")
-        .header(
-          "content-disposition",
-          `attachment; filename="persons.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        );
-      run().catch((e) => out.destroy(e));
-      return reply.send(out);
-    };
+    const file = (format: "xlsx" | "csv") => ({ format, name: "劳动者名单", ascii: "persons" });
     app.get(
       "/persons/export",
       {
@@ -75,7 +53,9 @@ export function personsRoutes(deps: {
         config: { access: CASE_WORKER },
       },
       async (req, reply) =>
-        sendExport(reply, req.query.format, (out) => persons.exportList(actorOf(req), req.query, out, contextOf(req))),
+        sendDownload(reply, file(req.query.format), (out) =>
+          persons.exportList(actorOf(req), req.query, out, contextOf(req)),
+        ),
     );
     app.post(
       "/persons/export",
@@ -88,7 +68,9 @@ export function personsRoutes(deps: {
         config: { access: CASE_WORKER, revealsPersonalData: true },
       },
       async (req, reply) =>
-        sendExport(reply, req.body.format, (out) => persons.exportList(actorOf(req), req.body, out, contextOf(req))),
+        sendDownload(reply, file(req.body.format), (out) =>
+          persons.exportList(actorOf(req), req.body, out, contextOf(req)),
+        ),
     );
     app.post(
       "/persons",

@@ -7,7 +7,7 @@ import type { Actor } from "../../lib/actor.ts";
 import type { Clock, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
-import { csvLine, streamingSheet } from "../../lib/spreadsheet.ts";
+import { tableWriter } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { personScopeOf } from "./persons.policy.ts";
 import { presentPerson } from "./persons.presenter.ts";
@@ -293,8 +293,7 @@ export function createPersonsService(deps: PersonsDeps) {
         },
       });
       return async () => {
-        const sheet = input.format === "xlsx" ? streamingSheet(out, "劳动者", headers) : null;
-        if (!sheet) out.write(`\uFEFF${csvLine(headers)}`);
+        const table = tableWriter(out, input.format, "劳动者", headers);
         let after: string | null = null;
         for (;;) {
           const rows = await repo.exportBatch(db, scope, filter, after, 2000, unmasked);
@@ -312,13 +311,11 @@ export function createPersonsService(deps: PersonsDeps) {
               r.hukou_type === "urban" ? "城镇" : r.hukou_type === "rural" ? "农村" : "",
               r.hukou_region_code ?? "",
             ];
-            if (sheet) sheet.add(values);
-            else if (!out.write(csvLine(values))) await new Promise<void>((res) => out.once("drain", () => res()));
+            await table.add(values);
           }
           after = rows[rows.length - 1]!.id;
         }
-        if (sheet) await sheet.end();
-        else out.end();
+        await table.end();
       };
     },
 

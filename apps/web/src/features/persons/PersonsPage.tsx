@@ -2,9 +2,9 @@ import type { Person } from "@jiuye/contracts";
 import { App, Button, Descriptions, Drawer, Form, Input, Space, Table, Tabs, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { api, errorMessage, query } from "../../api/client";
+import { ExportButtons } from "../../components/ExportButtons";
 import { SEX_LABELS } from "../../components/labels";
 import { SeekerPanel } from "../jobs/SeekerPanel";
-import { ExportButtons } from "./ExportButtons";
 import { ExternalPanel } from "./ExternalPanel";
 import { HouseholdPanel } from "./HouseholdPanel";
 import { LedgerPanel } from "./LedgerPanel";
@@ -62,7 +62,7 @@ export function PersonsPage() {
           <Button type="primary" htmlType="submit">
             查询
           </Button>
-          <ExportButtons filter={filter} />
+          <ExportButtons path="/persons/export" title="劳动者名单" params={{ q: filter.q }} />
         </Space>
       </Form>
       <Table<Person>

@@ -1,22 +1,30 @@
 import { DownloadOutlined } from "@ant-design/icons";
 import { App, Button, Dropdown, Form, Modal, Select, Typography } from "antd";
 import { useEffect, useState } from "react";
-import { api, downloadPost, errorMessage, query } from "../../api/client";
+import { api, downloadPost, errorMessage, query } from "../api/client";
 
-type Filter = { q?: string; regionCode?: string; keyGroup?: string };
-
-/** Export of the current filter: masked by default; full numbers only with a purpose (audited). */
-export function ExportButtons({ filter }: { filter: Filter }) {
+/**
+ * Export of a list's current filter (`GET path` masked, `POST path` with a purpose for full ID and
+ * phone numbers, audited by the server).
+ */
+export function ExportButtons({
+  path,
+  title,
+  params,
+}: {
+  path: string;
+  title: string;
+  params: Record<string, string | undefined>;
+}) {
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [purposes, setPurposes] = useState<Array<{ code: string; label: string }>>([]);
   useEffect(() => {
     if (open && purposes.length === 0) api<typeof purposes>("GET", "/reveal-purposes").then(setPurposes);
   }, [open, purposes.length]);
-  const params = { q: filter.q, regionCode: filter.regionCode, keyGroup: filter.keyGroup };
   async function exportFull(v: { purpose: string; format: "xlsx" | "csv" }) {
     try {
-      await downloadPost("/persons/export", { ...params, ...v }, `劳动者名单（完整）.${v.format}`);
+      await downloadPost(path, { ...params, ...v }, `${title}（完整）.${v.format}`);
       setOpen(false);
     } catch (e) {
       message.error(errorMessage(e));
@@ -29,11 +37,11 @@ export function ExportButtons({ filter }: { filter: Filter }) {
           items: [
             {
               key: "xlsx",
-              label: <a href={`/api/v1/persons/export${query({ ...params, format: "xlsx" })}`}>导出 Excel（脱敏）</a>,
+              label: <a href={`/api/v1${path}${query({ ...params, format: "xlsx" })}`}>导出 Excel（脱敏）</a>,
             },
             {
               key: "csv",
-              label: <a href={`/api/v1/persons/export${query({ ...params, format: "csv" })}`}>导出 CSV（脱敏）</a>,
+              label: <a href={`/api/v1${path}${query({ ...params, format: "csv" })}`}>导出 CSV（脱敏）</a>,
             },
             { key: "full", label: "导出完整身份证号和手机号…", onClick: () => setOpen(true) },
           ],
