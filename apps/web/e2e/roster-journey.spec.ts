@@ -160,7 +160,12 @@ describe("a case worker's roster day", () => {
     const cells: string[][] = [];
     wb.worksheets[0]!.eachRow((r) => cells.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ""))));
     expect(cells).toHaveLength(2);
-    expect(cells[1]!.slice(0, 4)).toEqual(["花名册甲", expect.stringMatching(/^320\*{11}[\dX]{4}$/), "139****1111", "失业登记注销"]);
+    expect(cells[1]!.slice(0, 4)).toEqual([
+      "花名册甲",
+      expect.stringMatching(/^320\*{11}[\dX]{4}$/),
+      "139****1111",
+      "失业登记注销",
+    ]);
     expect(findUnmaskedIdentifiers(cells.flat().join(" "))).toEqual([]);
 
     // a row opens the person's timeline

@@ -43,7 +43,7 @@ beforeAll(async () => {
       type: "employment",
       date: "2026-03-02",
       form: "employer",
-      employerName: "=HYPERLINK(\"http://x\",\"南京钟山科技有限公司\")",
+      employerName: '=HYPERLINK("http://x","南京钟山科技有限公司")',
       employerCreditCode: "91320102MA1XXXXX0Y",
       contractType: "fixed_term",
     }),
@@ -108,7 +108,11 @@ describe("实名台账: the ledger as a list", () => {
     expect(unemployed.items.map((e: { personName: string }) => e.personName).sort()).toEqual(["李静", "赵磊"]);
 
     const autumn = (await list(xuanwu, "?from=2026-08-01&to=2026-10-05")).json();
-    expect(autumn.items.map((e: { date: string }) => e.date).sort()).toEqual(["2026-08-01", "2026-08-01", "2026-10-05"]);
+    expect(autumn.items.map((e: { date: string }) => e.date).sort()).toEqual([
+      "2026-08-01",
+      "2026-08-01",
+      "2026-10-05",
+    ]);
 
     expect((await list(xuanwu, `?q=${encodeURIComponent("晓东")}`)).json().total).toBe(1);
     expect((await list(xuanwu, "?employer=91320102ma1xxxxx0y")).json().items[0].personName).toBe("王晓东");
@@ -152,7 +156,7 @@ describe("实名台账: the ledger as a list", () => {
       for (const cell of r) expect(/^[=+\-@\t\r]/.test(cell), cell).toBe(false);
     }
     const wang = rows.find((r) => r[0] === "王晓东")!;
-    expect(wang[8]).toBe("'=HYPERLINK(\"http://x\",\"南京钟山科技有限公司\")");
+    expect(wang[8]).toBe('\'=HYPERLINK("http://x","南京钟山科技有限公司")');
     expect(wang[10]).toBe("固定期限");
     expect(rows.find((r) => r[3] === "失业登记" && r[0] === "赵磊")![14]).toBe("是");
     expect(findUnmaskedIdentifiers(rows.flat().join(" "))).toEqual([]);
