@@ -1,4 +1,11 @@
-import { ensureServerDatabase, importRegions, loadChinaDivision, migrateToLatest, openDatabase } from "@jiuye/db";
+import {
+  ensureServerDatabase,
+  importRegions,
+  listenForNotifications,
+  loadChinaDivision,
+  migrateToLatest,
+  openDatabase,
+} from "@jiuye/db";
 import { checkPasswordStrength } from "@jiuye/domain";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
@@ -150,17 +157,36 @@ export async function startServer(
         ? app.log.error({ err: String(e) }, "search index load failed")
         : app.log.info("search index off: searches use PostgreSQL full-text search"),
     );
+  // one poll at a time; a request for another while one runs is kept and served right after it
   let polling = false;
-  const searchPoller = setInterval(() => {
-    if (polling) return;
+  let pollAgain = false;
+  const pollSearch = () => {
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
     polling = true;
     searchIndex
       .poll()
       .catch((e) => app.log.error({ err: String(e) }, "search index poll failed"))
       .finally(() => {
         polling = false;
+        if (pollAgain) {
+          pollAgain = false;
+          pollSearch();
+        }
       });
-  }, 500);
+  };
+  const searchPoller = setInterval(pollSearch, 500);
+  // On a PostgreSQL server, a statement changing postings notifies (migration postings_notify):
+  // the poll runs at once. The 500 ms tick stays as the fallback (and is all the embedded engine,
+  // which has no other process, needs).
+  const unlisten =
+    config.searchIndex && handle.engine === "server" && config.databaseUrl
+      ? listenForNotifications(config.databaseUrl, "jiuye_postings", pollSearch, (e) =>
+          app.log.warn({ err: String(e) }, "postings notifications lost; reconnecting (polling continues)"),
+        )
+      : null;
   searchPoller.unref();
   await app.listen({ port: config.port, host: config.host });
   // Roster imports interrupted by a crash or restart continue where they stopped.
@@ -183,6 +209,7 @@ export async function startServer(
       clearInterval(scheduler);
       clearInterval(poller);
       clearInterval(searchPoller);
+      await unlisten?.();
       await audit.seal(handle.db).catch(() => 0);
       await handle.close();
     })();

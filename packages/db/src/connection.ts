@@ -95,3 +95,57 @@ export async function dropServerDatabase(databaseUrl: string): Promise<void> {
     await admin.end();
   }
 }
+
+/**
+ * LISTEN on `channel` over a dedicated connection to a PostgreSQL server, reconnecting 5 s after
+ * any failure (the callers also poll, so a lost notification only delays a change). Returns a
+ * function that stops listening.
+ */
+export function listenForNotifications(
+  databaseUrl: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onError: (err: Error) => void,
+  retryMs = 5_000,
+): () => Promise<void> {
+  if (!/^[a-z_]+$/.test(channel)) throw new Error(`bad channel name: ${channel}`);
+  let current: pg.Client | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const retry = (c: pg.Client) => {
+    if (current === c) current = null;
+    c.end().catch(() => {});
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void connect();
+    }, retryMs);
+    timer.unref();
+  };
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: databaseUrl });
+    c.on("notification", (m) => {
+      if (m.channel === channel) onNotify(m.payload ?? "");
+    });
+    c.on("error", (e) => {
+      onError(e);
+      retry(c);
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${channel}`);
+      current = c;
+      if (stopped) await c.end();
+    } catch (e) {
+      onError(e as Error);
+      retry(c);
+    }
+  };
+  void connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await current?.end().catch(() => {});
+  };
+}

@@ -74,4 +74,58 @@ describe("server connections", () => {
       await admin.close();
     }
   });
+
+  it("deliver postings notifications to a listener, which reconnects after losing its connection", async () => {
+    const { openDatabase, ensureServerDatabase, dropServerDatabase, listenForNotifications } = await import(
+      "./connection.ts"
+    );
+    const url = new URL(serverUrl);
+    url.pathname = `/jiuye_t_listen_${Date.now().toString(36)}`;
+    const dbUrl = url.toString();
+    await ensureServerDatabase(dbUrl);
+    const h2 = await openDatabase({ databaseUrl: dbUrl, poolSize: 2 });
+    const received: string[] = [];
+    const errors: Error[] = [];
+    const stop = listenForNotifications(
+      dbUrl,
+      "jiuye_postings",
+      (p) => received.push(p),
+      (e) => errors.push(e),
+      200,
+    );
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      return ok();
+    };
+    // the listening backend, once it has connected (null if it does not within 5 s)
+    const listener = async (except = 0) => {
+      for (let i = 0; i < 100; i++) {
+        const r = await sql<{ pid: number }>`select pid from pg_stat_activity
+          where datname = current_database() and query ilike 'listen%' and pid <> ${except}`.execute(h2.db);
+        if (r.rows[0]) return r.rows[0].pid;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return null;
+    };
+    try {
+      await migrateToLatest(h2.db);
+      const first = await listener();
+      expect(first).not.toBeNull();
+      // a statement on postings notifies once, even when it changes no row
+      await sql`update postings set title = title where false`.execute(h2.db);
+      expect(await until(() => received.length === 1)).toBe(true);
+      // the listening backend goes away: the listener reconnects and hears the next change
+      await sql`select pg_terminate_backend(${first})`.execute(h2.db);
+      expect(await until(() => errors.length > 0)).toBe(true);
+      const second = await listener(first!);
+      expect(second).not.toBeNull();
+      expect(second).not.toBe(first);
+      await sql`update postings set title = title where false`.execute(h2.db);
+      expect(await until(() => received.length === 2)).toBe(true);
+    } finally {
+      await stop();
+      await h2.close();
+      await dropServerDatabase(dbUrl);
+    }
+  });
 });

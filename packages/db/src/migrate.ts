@@ -9,6 +9,7 @@ import * as employerRoster from "../migrations/20261201090000_employer_roster.ts
 import * as postingsChanges from "../migrations/20261201100000_postings_changes.ts";
 import * as externalRosters from "../migrations/20261201110000_external_rosters.ts";
 import * as ledgerRegister from "../migrations/20261205090000_ledger_register.ts";
+import * as postingsNotify from "../migrations/20261205100000_postings_notify.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "20261201100000_postings_changes": postingsChanges,
   "20261201110000_external_rosters": externalRosters,
   "20261205090000_ledger_register": ledgerRegister,
+  "20261205100000_postings_notify": postingsNotify,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
