@@ -166,7 +166,11 @@ export function syntheticEmployer(rnd: Random, regionCode: string) {
   };
 }
 
-/** Inserts employers directly (seeds and benchmarks); duplicates by credit code are skipped. */
+/**
+ * Inserts employers directly (seeds and benchmarks) and returns their ids in order; an employer
+ * already registered under the same credit code (an earlier seed with the same seed number) is
+ * kept as it is and its id returned.
+ */
 export async function insertEmployers(
   db: Kysely<Database>,
   employers: Array<ReturnType<typeof syntheticEmployer> & { name: string }>,
@@ -193,9 +197,18 @@ export async function insertEmployers(
       .insertInto("employers")
       .values(rows)
       .onConflict((oc) => oc.column("credit_code").doNothing())
-      .returning("id")
+      .returning(["id", "credit_code"])
       .execute();
-    ids.push(...inserted.map((r) => r.id));
+    const byCode = new Map(inserted.map((r) => [r.credit_code, r.id]));
+    const missing = rows.map((r) => r.credit_code).filter((c) => !byCode.has(c));
+    if (missing.length)
+      for (const r of await db
+        .selectFrom("employers")
+        .select(["id", "credit_code"])
+        .where("credit_code", "in", missing)
+        .execute())
+        byCode.set(r.credit_code, r.id);
+    for (const r of rows) ids.push(byCode.get(r.credit_code)!);
   }
   return ids;
 }
