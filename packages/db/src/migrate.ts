@@ -10,6 +10,7 @@ import * as postingsChanges from "../migrations/20261201100000_postings_changes.
 import * as externalRosters from "../migrations/20261201110000_external_rosters.ts";
 import * as ledgerRegister from "../migrations/20261205090000_ledger_register.ts";
 import * as postingsNotify from "../migrations/20261205100000_postings_notify.ts";
+import * as importRowsDisplay from "../migrations/20261205110000_import_rows_display.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "20261201110000_external_rosters": externalRosters,
   "20261205090000_ledger_register": ledgerRegister,
   "20261205100000_postings_notify": postingsNotify,
+  "20261205110000_import_rows_display": importRowsDisplay,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

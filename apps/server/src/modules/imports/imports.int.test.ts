@@ -160,6 +160,40 @@ describe("花名册 import", () => {
     expect(await personCount()).toBe(before + 3);
   });
 
+  it("a person registered by someone else between dry run and commit is rejected at commit and reported masked", async () => {
+    const rows = [HEADER, goodRow(), goodRow(), goodRow()];
+    const before = await personCount();
+    const staged = await settle(
+      worker,
+      (await upload(worker, "竞争.csv", Buffer.from(csv(rows)), "kind=persons&dryRun=true")).json().id,
+    );
+    expect(staged).toMatchObject({ acceptedRows: 3, rejectedRows: 0 });
+    // meanwhile a colleague registers the second person through the form
+    const taken = rows[2]!;
+    const created = await t.request(worker, {
+      method: "POST",
+      url: "/api/v1/persons",
+      payload: { name: taken[0], idNumber: taken[1], residenceRegionCode: "320102003001" },
+    });
+    expect(created.statusCode).toBe(201);
+    await t.request(worker, { method: "POST", url: `/api/v1/imports/${staged.id}/commit`, payload: {} });
+    const done = await settle(worker, staged.id);
+    expect(done).toMatchObject({ status: "committed", committedRows: 2, rejectedRows: 1, totalRows: 3 });
+    expect(await personCount()).toBe(before + 3);
+    const { rows: report } = await reportRows(worker, staged.id);
+    expect(report).toHaveLength(2);
+    // shown from the protected payload: the name, the masked number and the region, under their headers
+    expect(report[1]!.slice(0, 5)).toEqual([
+      "3",
+      taken[0],
+      `${taken[1]!.slice(0, 3)}***********${taken[1]!.slice(14)}`,
+      `${taken[2]!.slice(0, 3)}****${taken[2]!.slice(7)}`,
+      taken[3],
+    ]);
+    expect(report[1]!.at(-1)).toBe("【公民身份号码】该公民身份号码已登记（导入期间由他人登记）");
+    expect(findUnmaskedIdentifiers(report.flat().join(" "))).toEqual([]);
+  });
+
   it("reads GB18030 CSV (Excel's default in China) and .xlsx, committing in chunks", async () => {
     const rows = [HEADER, goodRow(), goodRow()];
     const gb = iconv.encode(csv(rows), "gb18030");

@@ -6,6 +6,8 @@ import type { Writable } from "node:stream";
 import type { LedgerEventBody } from "@jiuye/contracts";
 import type { Database, ImportJobsTable } from "@jiuye/db";
 import {
+  EDUCATION_LABELS,
+  type EducationLevel,
   EMPLOYER_ROSTER_COLUMNS,
   EXTERNAL_KIND_OF,
   EXTERNAL_ROSTER_COLUMNS,
@@ -72,7 +74,14 @@ interface RosterKindSpec {
     to: number,
     deps: { ledger: LedgerService; now: Date },
   ): Promise<number>;
+  /**
+   * How a staged valid row rejected at commit is shown in the error report, from its protected
+   * payload (kinds whose stager keeps every row's display need none).
+   */
+  displayOf?(payload: Record<string, unknown>): Record<string, string>;
 }
+
+const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 
 export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
   persons: {
@@ -86,6 +95,15 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
         existing: (b) => repo.existingIdNumbers(d.db, b),
       }),
     commit: (trx, job, from, to) => repo.commitPersons(trx, job.id, from, to),
+    displayOf: (p) => ({
+      姓名: str(p.name),
+      公民身份号码: str(p.id_number_masked),
+      手机号码: str(p.phone_masked),
+      常住地区划代码: str(p.residence_region_code),
+      学历: p.education ? (EDUCATION_LABELS[p.education as EducationLevel] ?? str(p.education)) : "",
+      户籍类型: p.hukou_type === "urban" ? "城镇" : p.hukou_type === "rural" ? "农村" : "",
+      户籍地区划代码: str(p.hukou_region_code),
+    }),
   },
   employers: {
     title: "用人单位花名册",
@@ -98,6 +116,17 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
         existing: (c) => repo.existingCreditCodes(d.db, c),
       }),
     commit: (trx, job, from, to) => repo.commitEmployers(trx, job.id, from, to, job.created_by),
+    displayOf: (p) => ({
+      单位名称: str(p.name),
+      统一社会信用代码: str(p.credit_code),
+      行业代码: str(p.industry_code),
+      所在地区划代码: str(p.region_code),
+      职工人数: str(p.headcount),
+      参保人数: str(p.insured_headcount),
+      统计日期: str(p.headcount_as_of),
+      联系人: str(p.contact_name),
+      联系电话: str(p.contact_phone_masked),
+    }),
   },
   ledger: {
     title: "就业失业登记花名册",
@@ -564,7 +593,8 @@ export function createImportsService(deps: ImportsDeps) {
     /** Every rejected row with its masked values and Chinese reasons, as .xlsx. */
     async writeReport(actor: Actor, id: string, out: Writable, ctx: RequestContext) {
       const job = ownJob(actor, await repo.findJob(db, id));
-      const columns = ROSTER_KINDS[job.kind as ImportKind].columns.map((c) => c.header);
+      const spec = ROSTER_KINDS[job.kind as ImportKind];
+      const columns = spec.columns.map((c) => c.header);
       await audit.record(db, ctx, {
         action: "import.report",
         subjectType: "import_job",
@@ -577,7 +607,9 @@ export function createImportsService(deps: ImportsDeps) {
         const rows = await repo.rejectedRows(db, id, after, 5000);
         if (rows.length === 0) break;
         for (const r of rows) {
-          const display = (typeof r.display === "string" ? JSON.parse(r.display) : r.display) as Record<string, string>;
+          const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as Record<string, string> | null;
+          const payload = json(r.payload);
+          const display = json(r.display) ?? (payload && spec.displayOf?.(payload)) ?? {};
           const errors = (typeof r.errors === "string" ? JSON.parse(r.errors) : r.errors) as Array<{
             column: string;
             message: string;

@@ -52,13 +52,14 @@ export function createRosterStager<T>(spec: {
 
   return async function stage(batch: RawRow[]): Promise<StagedRow[]> {
     const out: StagedRow[] = [];
-    const pending: Array<{ rowNo: number; value: T; key?: string; display: Record<string, string> }> = [];
+    // A valid row's display is not stored: only rejected rows are reported, and a row rejected
+    // later (at commit) is shown from its protected payload (`displayOf` of its kind).
+    const pending: Array<{ rowNo: number; value: T; key?: string; cells: Record<string, string> }> = [];
     for (const raw of batch) {
       const cells = cellsOf(raw);
       const r = spec.validate(cells);
-      const shown = display(cells);
       if (!r.ok) {
-        out.push({ rowNo: raw.rowNo, status: "rejected", payload: null, display: shown, errors: r.errors });
+        out.push({ rowNo: raw.rowNo, status: "rejected", payload: null, display: display(cells), errors: r.errors });
         continue;
       }
       const key = spec.key?.of(r.value);
@@ -69,7 +70,7 @@ export function createRosterStager<T>(spec: {
             rowNo: raw.rowNo,
             status: "rejected",
             payload: null,
-            display: shown,
+            display: display(cells),
             errors: [
               {
                 column: spec.key!.column,
@@ -82,18 +83,24 @@ export function createRosterStager<T>(spec: {
         }
         firstSeen.set(key, raw.rowNo);
       }
-      pending.push({ rowNo: raw.rowNo, value: r.value, key, display: shown });
+      pending.push({ rowNo: raw.rowNo, value: r.value, key, cells });
     }
     const existing = spec.existing ? await spec.existing(pending.map((p) => p.key!)) : new Set<string>();
     for (const p of pending) {
       if (p.key !== undefined && existing.has(p.key)) {
-        out.push({ rowNo: p.rowNo, status: "rejected", payload: null, display: p.display, errors: [spec.exists!] });
+        out.push({
+          rowNo: p.rowNo,
+          status: "rejected",
+          payload: null,
+          display: display(p.cells),
+          errors: [spec.exists!],
+        });
         continue;
       }
       out.push({
         rowNo: p.rowNo,
         status: "valid",
-        display: p.display,
+        display: null,
         errors: null,
         payload: await spec.payload(p.value, p.key),
       });
