@@ -1,6 +1,6 @@
 import type { Database, PostingsTable } from "@jiuye/db";
 import { MINIMUM_WAGE_STANDARDS, minimumWageFor, type OccupationNode, occupationCatalogue } from "@jiuye/domain";
-import type { Insertable, InsertObject, Kysely } from "kysely";
+import { type Insertable, type InsertObject, type Kysely, sql } from "kysely";
 import { searchRowOf } from "../modules/postings/search-row.ts";
 import { createRandom } from "./factories.ts";
 
@@ -277,5 +277,8 @@ export async function seedJobMarket(
     result.seekers += rows.length;
     opts.onProgress?.("求职登记", result.seekers, opts.seekers);
   }
+  // statistics after the bulk load (the population's ANALYZE ran before these rows existed: the
+  // planner then took millions of seekers for a few thousand)
+  if (result.postings || result.seekers) await sql`analyze seekers, postings, posting_search`.execute(db);
   return result;
 }
