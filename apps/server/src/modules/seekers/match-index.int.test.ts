@@ -100,6 +100,13 @@ describe("the in-process recommendation index agrees with the SQL reference", ()
       const indexed = loader.index.postingsFor(id, 20, asOf);
       expect(indexed, id).toEqual(reference);
       if (reference.length) nonEmpty++;
+      // "not relevant" postings are left out of both lists, and the rest move up
+      if (reference.length >= 3) {
+        const hidden = new Set(reference.slice(0, 2).map((m) => m.id));
+        const without = await service.referencePostings(row!, 20, hidden, null);
+        expect(loader.index.postingsFor(id, 20, asOf, hidden), id).toEqual(without);
+        expect(without.map((m) => m.id)).not.toContain(reference[0]!.id);
+      }
     }
     expect(nonEmpty).toBeGreaterThan(ids.length / 2);
   });
@@ -128,6 +135,21 @@ describe("the in-process recommendation index agrees with the SQL reference", ()
       );
       expect(loader.index.seekersFor(p, 20, asOf, { within: "32", employerVisibleOnly: true }), p.id).toEqual(employer);
       if (employer.length) nonEmpty++;
+      if (employer.length >= 3) {
+        const hidden = new Set(employer.slice(0, 2).map((m) => m.id));
+        const without = await service.referenceSeekers(
+          featuresOf(p),
+          20,
+          { kind: "region", prefix: "32" },
+          true,
+          hidden,
+          null,
+        );
+        expect(
+          loader.index.seekersFor(p, 20, asOf, { within: "32", employerVisibleOnly: true, exclude: hidden }),
+          p.id,
+        ).toEqual(without);
+      }
     }
     expect(nonEmpty).toBeGreaterThan(rows.length / 2);
   });

@@ -62,6 +62,9 @@ class ListColumn {
 }
 
 const WORK_TYPES = ["full_time", "part_time", "flexible"];
+/** Region code lengths (province, city, county, street, community) → their place in a posting's prefix list. */
+const PREFIX_LENGTHS = [2, 4, 6, 9, 12];
+const PREFIX_SLOT: Record<number, number> = { 2: 0, 4: 1, 6: 2, 9: 3, 12: 4 };
 const DAY = 86_400_000;
 const dayNumber = (d: string | null) => (d ? Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY) : -1);
 
@@ -103,6 +106,8 @@ export class MatchIndex {
   private readonly minors = new Interner();
   private readonly skills = new Interner();
   private readonly regions = new Interner();
+  /** length of each interned region code */
+  private readonly regionLen: number[] = [];
 
   // postings
   /** posting id ⇄ slot, packed (a slot keeps its id after the posting is replaced) */
@@ -110,6 +115,8 @@ export class MatchIndex {
   private readonly pAlive = new Column();
   private readonly pOcc = new Column();
   private readonly pRegion = new Column();
+  /** per posting, the region ids of its code's 5 prefixes (-1 where the code is shorter) */
+  private readonly pPrefix = new Column();
   /** monthly equivalents in 分 (hourly × 174 can exceed Int32) */
   private readonly pMin: number[] = [];
   private readonly pMax: number[] = [];
@@ -134,6 +141,15 @@ export class MatchIndex {
   private readonly sVisible = new Column();
   /** middle → region key (city 4, province 2, or "*") → seeker slots */
   private readonly sBuckets = new Map<number, Map<string, number[]>>();
+  /** seekers already visited by the current seekersFor (stamped, not hashed) */
+  private sSeen = new Uint32Array(0);
+  private stamp = 0;
+
+  private regionId(code: string): number {
+    const id = this.regions.id(code);
+    this.regionLen[id] = code.length;
+    return id;
+  }
 
   private occId(code: string): number {
     const existing = this.occ.find(code);
@@ -177,7 +193,9 @@ export class MatchIndex {
     this.pSlot.set(id, slot);
     const occ = this.occId(p.occupation_code);
     this.pOcc.push(occ);
-    this.pRegion.push(this.regions.id(p.region_code));
+    this.pRegion.push(this.regionId(p.region_code));
+    for (const len of PREFIX_LENGTHS)
+      this.pPrefix.push(len <= p.region_code.length ? this.regionId(p.region_code.slice(0, len)) : -1);
     const type = p.salary_type === "hourly" ? "hourly" : "monthly";
     this.pMin[slot] = monthlyEquivalentFen(type, p.salary_min_fen);
     this.pMax[slot] = monthlyEquivalentFen(type, p.salary_max_fen);
@@ -197,11 +215,11 @@ export class MatchIndex {
     if (!s) return;
     const slot = this.sAlive.push(1);
     this.sSlot.set(id, slot);
-    this.sHome.push(this.regions.id(s.region_code));
+    this.sHome.push(this.regionId(s.region_code));
     const occs = s.occupations.map((o) => this.occId(o));
     this.sOccs.push(occs);
     this.sSkills.push(s.skills.map((x) => this.skills.id(x.toLowerCase())));
-    this.sRegions.push(s.regions.map((r) => this.regions.id(r)));
+    this.sRegions.push(s.regions.map((r) => this.regionId(r)));
     this.sExpect.push(s.salary_expectation_fen ?? -1);
     this.sEdu.push(s.education ? (EDUCATION_RANK[s.education] ?? 0) : -1);
     this.sAvail.push(dayNumber(s.available_from));
@@ -218,15 +236,21 @@ export class MatchIndex {
     // 用工形式
     const work = this.sWork.get(s);
     if (work !== 0 && (work & (1 << this.pWork.get(p))) === 0) return -1;
-    // 地区: the first seeker region containing the posting
-    const pRegion = this.regions.values[this.pRegion.get(p)] as string;
+    // 地区: the first seeker region containing the posting (a region of a standard length is
+    // compared by id with the posting's prefix of that length; any other by its text)
     const rs = this.sRegions.start.get(s);
     const rn = this.sRegions.len.get(s);
     let prefix: number | null = null;
     for (let i = 0; i < rn; i++) {
-      const r = this.regions.values[this.sRegions.pool.get(rs + i)] as string;
-      if (pRegion.startsWith(r)) {
-        prefix = r.length;
+      const r = this.sRegions.pool.get(rs + i);
+      const len = this.regionLen[r] as number;
+      const at = PREFIX_SLOT[len];
+      const contains =
+        at !== undefined
+          ? this.pPrefix.get(p * 5 + at) === r
+          : (this.regions.values[this.pRegion.get(p)] as string).startsWith(this.regions.values[r] as string);
+      if (contains) {
+        prefix = len;
         break;
       }
     }
@@ -307,6 +331,11 @@ export class MatchIndex {
     const asOfDay = dayNumber(asOf);
     const out: IndexedMatch[] = [];
     const seen = new Set<number>();
+    const excluded = new Set<number>();
+    for (const id of exclude) {
+      const slot = this.pSlot.get(id);
+      if (slot !== undefined) excluded.add(slot);
+    }
     const os = this.sOccs.start.get(s);
     const on = this.sOccs.len.get(s);
     const rs = this.sRegions.start.get(s);
@@ -324,11 +353,11 @@ export class MatchIndex {
       for (const [city, slots] of byCity) {
         if (rn > 0 && !wanted.some((c) => city.startsWith(c) || c.startsWith(city))) continue;
         for (const p of slots) {
-          if (this.pAlive.get(p) === 0) continue;
-          const id = this.pSlot.idOf(p);
-          if (exclude.has(id)) continue;
+          if (this.pAlive.get(p) === 0 || excluded.has(p)) continue;
           const score = this.score(s, p, asOfDay);
-          if (score >= 0) MatchIndex.top(k, out, { id, score });
+          // the id (a string built from packed bytes) only for a score that can enter the top k
+          if (score < 0 || (out.length === k && score < (out[k - 1] as IndexedMatch).score)) continue;
+          MatchIndex.top(k, out, { id: this.pSlot.idOf(p), score });
         }
       }
     }
@@ -350,18 +379,36 @@ export class MatchIndex {
     const byKey = this.sBuckets.get(middle);
     const out: IndexedMatch[] = [];
     if (!byKey) return out;
-    const seen = new Set<number>();
+    if (this.sSeen.length < this.sAlive.length) {
+      const grown = new Uint32Array(Math.max(1024, this.sAlive.length * 2));
+      grown.set(this.sSeen);
+      this.sSeen = grown;
+    }
+    const seen = this.sSeen;
+    const stamp = ++this.stamp;
+    const excluded = new Set<number>();
+    for (const id of opts.exclude ?? []) {
+      const slot = this.sSlot.get(id);
+      if (slot !== undefined) excluded.add(slot);
+    }
+    // whether a home region lies within `within`, decided once per region
+    const within = opts.within;
+    const inside = within ? new Int8Array(this.regions.values.length) : null;
     const region = posting.region_code;
     for (const key of [region.slice(0, 4), region.slice(0, 2), "*"]) {
       for (const s of byKey.get(key) ?? []) {
-        if (this.sAlive.get(s) === 0 || seen.has(s)) continue;
-        seen.add(s);
+        if (this.sAlive.get(s) === 0 || seen[s] === stamp) continue;
+        seen[s] = stamp;
         if (opts.employerVisibleOnly && this.sVisible.get(s) === 0) continue;
-        if (opts.within && !(this.regions.values[this.sHome.get(s)] as string).startsWith(opts.within)) continue;
-        const id = this.sSlot.idOf(s);
-        if (opts.exclude?.has(id)) continue;
+        if (inside && within) {
+          const home = this.sHome.get(s);
+          if (inside[home] === 0) inside[home] = (this.regions.values[home] as string).startsWith(within) ? 1 : -1;
+          if (inside[home] === -1) continue;
+        }
+        if (excluded.size && excluded.has(s)) continue;
         const score = this.score(s, p, asOfDay);
-        if (score >= 0) MatchIndex.top(k, out, { id, score });
+        if (score < 0 || (out.length === k && score < (out[k - 1] as IndexedMatch).score)) continue;
+        MatchIndex.top(k, out, { id: this.sSlot.idOf(s), score });
       }
     }
     return out;
