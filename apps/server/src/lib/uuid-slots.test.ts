@@ -28,3 +28,17 @@ it("maps ids to slots and back like a Map, through growth, deletes and re-adds",
   // upper-case input finds the same id
   expect(t.get(ids[5]!.toUpperCase())).toBe(ref.get(ids[5]!));
 });
+
+it("keeps every id (deleted slots' too) and keeps growing after a trim", () => {
+  const t = new UuidSlots(4);
+  const ids = Array.from({ length: 5_000 }, () => randomUUID());
+  ids.forEach((id, slot) => t.set(id, slot));
+  t.delete(ids[4_999]!);
+  t.trim();
+  ids.forEach((id, slot) => expect(t.idOf(slot)).toBe(id));
+  expect(t.get(ids[4_999]!)).toBeUndefined();
+  const more = Array.from({ length: 3_000 }, () => randomUUID());
+  more.forEach((id, i) => t.set(id, 5_000 + i));
+  more.forEach((id, i) => expect(t.get(id)).toBe(5_000 + i));
+  expect(t.get(ids[17]!)).toBe(17);
+});

@@ -10,6 +10,8 @@ export class UuidSlots {
   private used = 0; // live + deleted entries in the table
   private live = 0;
   private readonly key = new Uint8Array(16);
+  /** the highest slot ever set (deleted slots keep their id bytes) */
+  private top = -1;
 
   constructor(expected = 1024) {
     this.bytes = new Uint8Array(Math.max(16, expected) * 16);
@@ -82,6 +84,7 @@ export class UuidSlots {
       this.bytes = next;
     }
     UuidSlots.pack(id, this.bytes, slot * 16);
+    if (slot > this.top) this.top = slot;
     if ((this.used + 1) * 2 > this.table.length) this.rehash();
     const mask = this.table.length - 1;
     let s = this.hashAt(this.bytes, slot * 16);
@@ -89,6 +92,12 @@ export class UuidSlots {
     if (this.table[s] === 0) this.used++;
     this.table[s] = slot + 1;
     this.live++;
+  }
+
+  /** Gives back id storage the doubling left unused (after a bulk load). */
+  trim() {
+    const keep = Math.max(16, this.top + 1 + 1024) * 16;
+    if (this.bytes.length > keep) this.bytes = this.bytes.slice(0, keep);
   }
 
   delete(id: string): boolean {

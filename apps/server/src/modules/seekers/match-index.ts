@@ -25,16 +25,22 @@ import { UuidSlots } from "../../lib/uuid-slots.ts";
  * process; `poll()` (every 30 s in the server) picks up changes made by other processes.
  */
 
-/** Growable Int32 column. */
+type IntArray = Int32Array | Uint16Array | Int8Array;
+type IntArrayKind = Int32ArrayConstructor | Uint16ArrayConstructor | Int8ArrayConstructor;
+
+/** Growable integer column (Int32 unless a narrower type holds every value it will get). */
 class Column {
-  data: Int32Array;
+  data: IntArray;
   length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(capacity);
+  constructor(
+    private readonly Kind: IntArrayKind = Int32Array,
+    capacity = 1024,
+  ) {
+    this.data = new Kind(capacity);
   }
   push(v: number): number {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = new this.Kind(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
@@ -47,17 +53,26 @@ class Column {
   set(i: number, v: number) {
     this.data[i] = v;
   }
+  /** Gives back the capacity doubling left unused (after a bulk load: up to half the column). */
+  trim() {
+    if (this.data.length > this.length + 1024) this.data = this.data.slice(0, this.length + 1024);
+  }
 }
 
 /** A list of small integer lists (skills, occupations, regions per row) in one pool. */
 class ListColumn {
   readonly start = new Column();
-  readonly len = new Column();
-  readonly pool = new Column(4096);
+  readonly len = new Column(Uint16Array);
+  readonly pool = new Column(Int32Array, 4096);
   push(values: number[]): void {
     this.start.push(this.pool.length);
-    this.len.push(values.length);
-    for (const v of values) this.pool.push(v);
+    this.len.push(Math.min(values.length, 65_535));
+    for (const v of values.slice(0, 65_535)) this.pool.push(v);
+  }
+  trim() {
+    this.start.trim();
+    this.len.trim();
+    this.pool.trim();
   }
 }
 
@@ -112,7 +127,7 @@ export class MatchIndex {
   // postings
   /** posting id ⇄ slot, packed (a slot keeps its id after the posting is replaced) */
   private readonly pSlot = new UuidSlots();
-  private readonly pAlive = new Column();
+  private readonly pAlive = new Column(Int8Array);
   private readonly pOcc = new Column();
   private readonly pRegion = new Column();
   /** per posting, the region ids of its code's 5 prefixes (-1 where the code is shorter) */
@@ -120,8 +135,8 @@ export class MatchIndex {
   /** monthly equivalents in 分 (hourly × 174 can exceed Int32) */
   private readonly pMin: number[] = [];
   private readonly pMax: number[] = [];
-  private readonly pEdu = new Column();
-  private readonly pWork = new Column();
+  private readonly pEdu = new Column(Int8Array);
+  private readonly pWork = new Column(Int8Array);
   private readonly pSkills = new ListColumn();
   /** middle → city(4) → posting slots */
   private readonly pBuckets = new Map<number, Map<string, number[]>>();
@@ -129,16 +144,16 @@ export class MatchIndex {
   // seekers
   /** seeker id ⇄ slot, packed: millions of seekers as strings and a Map took hundreds of MB */
   private readonly sSlot = new UuidSlots();
-  private readonly sAlive = new Column();
+  private readonly sAlive = new Column(Int8Array);
   private readonly sHome = new Column();
   private readonly sOccs = new ListColumn();
   private readonly sSkills = new ListColumn();
   private readonly sRegions = new ListColumn();
   private readonly sExpect = new Column();
-  private readonly sEdu = new Column();
+  private readonly sEdu = new Column(Int8Array);
   private readonly sAvail = new Column();
-  private readonly sWork = new Column();
-  private readonly sVisible = new Column();
+  private readonly sWork = new Column(Int8Array);
+  private readonly sVisible = new Column(Int8Array);
   /** middle → region key (city 4, province 2, or "*") → seeker slots */
   private readonly sBuckets = new Map<number, Map<string, number[]>>();
   /** seekers already visited by the current seekersFor (stamped, not hashed) */
@@ -172,6 +187,17 @@ export class MatchIndex {
       byKey.set(key, list);
     }
     list.push(slot);
+  }
+
+  /** Gives back unused column capacity; call after a bulk load. */
+  trim() {
+    for (const c of [this.pAlive, this.pOcc, this.pRegion, this.pPrefix, this.pEdu, this.pWork]) c.trim();
+    this.pSkills.trim();
+    for (const c of [this.sAlive, this.sHome, this.sExpect, this.sEdu, this.sAvail, this.sWork, this.sVisible])
+      c.trim();
+    for (const l of [this.sOccs, this.sSkills, this.sRegions]) l.trim();
+    this.pSlot.trim();
+    this.sSlot.trim();
   }
 
   get postingCount() {
@@ -380,7 +406,7 @@ export class MatchIndex {
     const out: IndexedMatch[] = [];
     if (!byKey) return out;
     if (this.sSeen.length < this.sAlive.length) {
-      const grown = new Uint32Array(Math.max(1024, this.sAlive.length * 2));
+      const grown = new Uint32Array(this.sAlive.length + 65_536);
       grown.set(this.sSeen);
       this.sSeen = grown;
     }
@@ -450,6 +476,7 @@ export function createMatchIndexLoader(db: Kysely<Database>) {
       if (rows.length < batch) break;
       after = (rows[rows.length - 1] as SeekerRowForIndex).id;
     }
+    index.trim();
     // changes committed while loading are picked up by the next poll (overlap by a minute)
     watermark = new Date(started.getTime() - 60_000);
     loaded = true;
