@@ -257,8 +257,12 @@ export class MatchIndex {
       for (const k of keys) this.bucket(this.sBuckets, middle, k, slot);
   }
 
-  /** The pair's score, or -1 when a hard filter vetoes it (same rules as vetoReason + scoreMatch). */
-  private score(s: number, p: number, asOfDay: number): number {
+  /**
+   * The pair's score, or -1 when a hard filter vetoes it (same rules as vetoReason + scoreMatch) —
+   * or when even full marks on the parts not yet scored could not reach `floor` (the current k-th
+   * score: such a pair cannot enter the top k, so the skill comparison is skipped).
+   */
+  private score(s: number, p: number, asOfDay: number, floor = -1): number {
     // 用工形式
     const work = this.sWork.get(s);
     if (work !== 0 && (work & (1 << this.pWork.get(p))) === 0) return -1;
@@ -303,9 +307,12 @@ export class MatchIndex {
     const required = this.pEdu.get(p);
     const has = this.sEdu.get(s);
     if (has >= 0 && has < required) return -1;
-    // 技能
     const ps = this.pSkills.start.get(p);
     const pn = this.pSkills.len.get(p);
+    const region = regionPoints(prefix, rn > 0);
+    // skills ≤ 30 (15 when none are asked), salary ≤ 15, education ≤ 5, availability ≤ 5
+    if (floor >= 0 && occPoints + region + (pn === 0 ? 15 : 30) + 25 < floor) return -1;
+    // 技能
     const ss = this.sSkills.start.get(s);
     const sn = this.sSkills.len.get(s);
     let matched = 0;
@@ -322,7 +329,7 @@ export class MatchIndex {
     return (
       occPoints +
       skillPoints(matched, pn) +
-      regionPoints(prefix, rn > 0) +
+      region +
       salaryPoints(expect < 0 ? null : expect, this.pMin[p] as number, this.pMax[p] as number) +
       educationPoints(required, has < 0 ? null : has) +
       availabilityPoints(avail < 0 ? null : avail, asOfDay)
@@ -380,9 +387,10 @@ export class MatchIndex {
         if (rn > 0 && !wanted.some((c) => city.startsWith(c) || c.startsWith(city))) continue;
         for (const p of slots) {
           if (this.pAlive.get(p) === 0 || excluded.has(p)) continue;
-          const score = this.score(s, p, asOfDay);
+          const floor = out.length === k ? (out[k - 1] as IndexedMatch).score : -1;
+          const score = this.score(s, p, asOfDay, floor);
           // the id (a string built from packed bytes) only for a score that can enter the top k
-          if (score < 0 || (out.length === k && score < (out[k - 1] as IndexedMatch).score)) continue;
+          if (score < 0 || score < floor) continue;
           MatchIndex.top(k, out, { id: this.pSlot.idOf(p), score });
         }
       }
@@ -432,8 +440,9 @@ export class MatchIndex {
           if (inside[home] === -1) continue;
         }
         if (excluded.size && excluded.has(s)) continue;
-        const score = this.score(s, p, asOfDay);
-        if (score < 0 || (out.length === k && score < (out[k - 1] as IndexedMatch).score)) continue;
+        const floor = out.length === k ? (out[k - 1] as IndexedMatch).score : -1;
+        const score = this.score(s, p, asOfDay, floor);
+        if (score < 0 || score < floor) continue;
         MatchIndex.top(k, out, { id: this.sSlot.idOf(s), score });
       }
     }
