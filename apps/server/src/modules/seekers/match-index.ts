@@ -77,6 +77,8 @@ class ListColumn {
 }
 
 const WORK_TYPES = ["full_time", "part_time", "flexible"];
+/** Slots of one (中类, region) bucket: growable while loading, packed by trim(). */
+type Bucket = number[] | Int32Array;
 /** Region code lengths (province, city, county, street, community) → their place in a posting's prefix list. */
 const PREFIX_LENGTHS = [2, 4, 6, 9, 12];
 const PREFIX_SLOT: Record<number, number> = { 2: 0, 4: 1, 6: 2, 9: 3, 12: 4 };
@@ -139,7 +141,7 @@ export class MatchIndex {
   private readonly pWork = new Column(Int8Array);
   private readonly pSkills = new ListColumn();
   /** middle → city(4) → posting slots */
-  private readonly pBuckets = new Map<number, Map<string, number[]>>();
+  private readonly pBuckets = new Map<number, Map<string, Bucket>>();
 
   // seekers
   /** seeker id ⇄ slot, packed: millions of seekers as strings and a Map took hundreds of MB */
@@ -155,7 +157,7 @@ export class MatchIndex {
   private readonly sWork = new Column(Int8Array);
   private readonly sVisible = new Column(Int8Array);
   /** middle → region key (city 4, province 2, or "*") → seeker slots */
-  private readonly sBuckets = new Map<number, Map<string, number[]>>();
+  private readonly sBuckets = new Map<number, Map<string, Bucket>>();
   /** seekers already visited by the current seekersFor (stamped, not hashed) */
   private sSeen = new Uint32Array(0);
   private stamp = 0;
@@ -175,7 +177,7 @@ export class MatchIndex {
     return id;
   }
 
-  private bucket(map: Map<number, Map<string, number[]>>, middle: number, key: string, slot: number) {
+  private bucket(map: Map<number, Map<string, Bucket>>, middle: number, key: string, slot: number) {
     let byKey = map.get(middle);
     if (!byKey) {
       byKey = new Map();
@@ -184,6 +186,10 @@ export class MatchIndex {
     let list = byKey.get(key);
     if (!list) {
       list = [];
+      byKey.set(key, list);
+    } else if (!Array.isArray(list)) {
+      // a bucket packed by trim() takes a change: back to a growable list (rare after the load)
+      list = Array.from(list);
       byKey.set(key, list);
     }
     list.push(slot);
@@ -196,6 +202,10 @@ export class MatchIndex {
     for (const c of [this.sAlive, this.sHome, this.sExpect, this.sEdu, this.sAvail, this.sWork, this.sVisible])
       c.trim();
     for (const l of [this.sOccs, this.sSkills, this.sRegions]) l.trim();
+    // bucket lists as Int32Array: 4 bytes a slot instead of 8 (and no spare capacity)
+    for (const map of [this.pBuckets, this.sBuckets])
+      for (const byKey of map.values())
+        for (const [key, list] of byKey) if (Array.isArray(list)) byKey.set(key, Int32Array.from(list));
     this.pSlot.trim();
     this.sSlot.trim();
   }
