@@ -72,55 +72,35 @@ export function createAuditService(deps: { clock: Clock }) {
     });
   }
 
-  // Group commit for audit rows written outside a transaction (audited reads): queued rows go to
-  // the database in one multi-row INSERT and one commit, and each caller resumes only after its row
-  // is durable — so a read is still never answered unaudited. At most two flushes are in flight:
-  // under load, rows arriving while they run wait for the next one and share its commit (fewer,
-  // larger commits — each one waits for the WAL flush), instead of one small commit per
-  // event-loop turn.
+  // Group commit for audit rows written outside a transaction (audited reads): rows queued in the
+  // same event-loop turn go to the database in one multi-row INSERT, one commit, and each caller
+  // resumes only after its row is durable — so a read is still never answered unaudited.
   type Row = Parameters<typeof repo.insertMany>[1][number];
-  type Lane = { queue: Array<{ row: Row; done: (e?: unknown) => void }>; scheduled: boolean; flushing: number };
-  const MAX_FLUSHES = 2;
-  const lanes = new WeakMap<Kysely<Database>, Lane>();
-  function flush(db: Kysely<Database>, lane: Lane) {
-    lane.scheduled = false;
-    if (lane.queue.length === 0 || lane.flushing >= MAX_FLUSHES) return;
-    const batch = lane.queue;
-    lane.queue = [];
-    lane.flushing++;
-    repo
-      .insertMany(
-        db,
-        batch.map((b) => b.row),
-      )
-      .then(
-        () => {
-          for (const b of batch) b.done();
-        },
-        (e) => {
-          for (const b of batch) b.done(e);
-        },
-      )
-      .finally(() => {
-        lane.flushing--;
-        if (lane.queue.length && !lane.scheduled) {
-          lane.scheduled = true;
-          setImmediate(() => flush(db, lane));
-        }
-      });
-  }
+  let queue: Array<{ row: Row; done: (e?: unknown) => void }> = [];
+  let flushScheduled = false;
   function enqueue(db: Kysely<Database>, row: Row): Promise<void> {
-    let lane = lanes.get(db);
-    if (!lane) {
-      lane = { queue: [], scheduled: false, flushing: 0 };
-      lanes.set(db, lane);
-    }
-    const l = lane;
     return new Promise((resolve, reject) => {
-      l.queue.push({ row, done: (e) => (e ? reject(e) : resolve()) });
-      if (l.scheduled || l.flushing >= MAX_FLUSHES) return;
-      l.scheduled = true;
-      setImmediate(() => flush(db, l));
+      queue.push({ row, done: (e) => (e ? reject(e) : resolve()) });
+      if (flushScheduled) return;
+      flushScheduled = true;
+      setImmediate(() => {
+        flushScheduled = false;
+        const batch = queue;
+        queue = [];
+        repo
+          .insertMany(
+            db,
+            batch.map((b) => b.row),
+          )
+          .then(
+            () => {
+              for (const b of batch) b.done();
+            },
+            (e) => {
+              for (const b of batch) b.done(e);
+            },
+          );
+      });
     });
   }
 
