@@ -32,13 +32,13 @@ it("maps ids to slots and back like a Map, through growth, deletes and re-adds",
 it("keeps every id (deleted slots' too) and keeps growing after a trim", () => {
   const t = new UuidSlots(4);
   const ids = Array.from({ length: 5_000 }, () => randomUUID());
-  ids.forEach((id, slot) => t.set(id, slot));
+  for (const [slot, id] of ids.entries()) t.set(id, slot);
   t.delete(ids[4_999]!);
   t.trim();
-  ids.forEach((id, slot) => expect(t.idOf(slot)).toBe(id));
+  for (const [slot, id] of ids.entries()) expect(t.idOf(slot)).toBe(id);
   expect(t.get(ids[4_999]!)).toBeUndefined();
   const more = Array.from({ length: 3_000 }, () => randomUUID());
-  more.forEach((id, i) => t.set(id, 5_000 + i));
-  more.forEach((id, i) => expect(t.get(id)).toBe(5_000 + i));
+  for (const [i, id] of more.entries()) t.set(id, 5_000 + i);
+  for (const [i, id] of more.entries()) expect(t.get(id)).toBe(5_000 + i);
   expect(t.get(ids[17]!)).toBe(17);
 });
