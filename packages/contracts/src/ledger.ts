@@ -135,14 +135,7 @@ export const ExportLedgerUnmaskedBodySchema = z
     purpose: z.string().min(1, "请选择导出目的").max(64),
   })
   .refine(dateOrder.check, dateOrder.params);
-export type LedgerFilterInput = {
-  type?: string;
-  from?: string;
-  to?: string;
-  regionCode?: string;
-  q?: string;
-  employer?: string;
-};
+export type LedgerFilterInput = Omit<z.infer<typeof ExportLedgerQuerySchema>, "format">;
 
 export const LedgerEntrySchema = z
   .object({

@@ -4,6 +4,11 @@ export function prefixPattern(regionCode: string): string {
   return `${regionCode}%`;
 }
 
+/** A LIKE pattern matching text that contains `text` literally (%, _ and \\ escaped). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[%_\\]/g, "\\$&")}%`;
+}
+
 /** Postgres unique_violation. */
 export function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "23505";

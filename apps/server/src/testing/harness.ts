@@ -64,6 +64,8 @@ export interface TestApp {
     residenceRegionCode?: string;
     name?: string;
   }): Promise<{ id: string; idNumber: string }>;
+  /** Audit rows recorded so far (of one action, or all). */
+  auditCount(action?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -166,6 +168,10 @@ export async function createTestApp(
         { name: p.name ?? "测试", sex, birthDate: p.birthDate, idNumber, residenceRegionCode: region },
       ]);
       return { id: id!, idNumber };
+    },
+    async auditCount(action) {
+      const q = handle.db.selectFrom("audit_log").select((eb) => eb.fn.countAll<number>().as("n"));
+      return Number((await (action ? q.where("action", "=", action) : q).executeTakeFirstOrThrow()).n);
     },
     async close() {
       await app.close();

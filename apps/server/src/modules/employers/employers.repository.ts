@@ -1,7 +1,7 @@
 import type { Database, EmployersTable } from "@jiuye/db";
 import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
-import { prefixPattern } from "../../lib/scope.ts";
+import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 
 /** Who sees which employers: staff by region subtree, an employer account only its own. */
 export type EmployerScope = { kind: "region"; prefix: string } | { kind: "own"; employerId: string } | { kind: "none" };
@@ -55,7 +55,7 @@ function scoped(db: Executor, scope: EmployerScope) {
 
 function filtered(db: Executor, scope: EmployerScope, f: EmployerFilter) {
   let q = scoped(db, scope);
-  if (f.nameContains) q = q.where("employers.name", "like", `%${f.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
+  if (f.nameContains) q = q.where("employers.name", "like", containsPattern(f.nameContains));
   if (f.creditCode) q = q.where("employers.credit_code", "=", f.creditCode.toUpperCase());
   if (f.industryCode) q = q.where("employers.industry_code", "=", f.industryCode);
   if (f.regionPrefix) q = q.where("employers.region_code", "like", prefixPattern(f.regionPrefix));

@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "../../lib/exceljs.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
+import { sheetRows } from "../../testing/sheets.ts";
 
 let t: TestApp;
 let worker: TestSession; // 玄武区 320102
@@ -53,11 +54,7 @@ async function settle(id: string) {
 async function reportRows(id: string) {
   const res = await t.request(worker, { method: "GET", url: `/api/v1/imports/${id}/report` });
   expect(res.statusCode).toBe(200);
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-  const rows: string[][] = [];
-  wb.getWorksheet("错误报告")!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ""))));
-  return rows;
+  return sheetRows(res.rawPayload, "错误报告");
 }
 const spells = async (personId: string) =>
   (

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "../../lib/exceljs.ts";
 import { createRandom, syntheticPerson } from "../../seed/factories.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
+import { sheetRows } from "../../testing/sheets.ts";
 
 let t: TestApp;
 let worker: TestSession; // 玄武区 320102
@@ -51,12 +52,7 @@ const personCount = async () =>
 async function reportRows(s: TestSession, id: string) {
   const res = await t.request(s, { method: "GET", url: `/api/v1/imports/${id}/report` });
   expect(res.statusCode).toBe(200);
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-  const ws = wb.getWorksheet("错误报告")!;
-  const rows: string[][] = [];
-  ws.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ""))));
-  return { rows, raw: res.rawPayload };
+  return { rows: await sheetRows(res.rawPayload, "错误报告"), raw: res.rawPayload };
 }
 
 beforeAll(async () => {

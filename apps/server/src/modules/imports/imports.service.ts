@@ -13,6 +13,7 @@ import {
   EXTERNAL_ROSTER_COLUMNS,
   EXTERNAL_ROSTER_KINDS,
   type ExternalRosterKind,
+  HUKOU_LABELS,
   LEDGER_ROSTER_COLUMNS,
   mapRosterHeaders,
   PERSON_ROSTER_COLUMNS,
@@ -25,6 +26,7 @@ import { AppError } from "../../errors/catalogue.ts";
 import { type Actor, caseWorkerActor } from "../../lib/actor.ts";
 import type { Clock, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
+import { fromJson } from "../../lib/json.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import { csvLine, rosterTemplate, streamingSheet } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
@@ -75,13 +77,19 @@ interface RosterKindSpec {
     deps: { ledger: LedgerService; now: Date },
   ): Promise<number>;
   /**
-   * How a staged valid row rejected at commit is shown in the error report, from its protected
-   * payload (kinds whose stager keeps every row's display need none).
+   * How a staged valid row rejected at commit is shown in the error report: its protected
+   * payload's values by column key (kinds whose stager keeps every row's display need none).
    */
   displayOf?(payload: Record<string, unknown>): Record<string, string>;
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+
+/** A report row for a staged row kept without display: the kind's values under the column headers. */
+function displayFromPayload(spec: RosterKindSpec, payload: unknown): Record<string, string> {
+  const byKey = payload && spec.displayOf ? spec.displayOf(fromJson<Record<string, unknown>>(payload)) : {};
+  return Object.fromEntries(spec.columns.map((c) => [c.header, byKey[c.key] ?? ""]));
+}
 
 export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
   persons: {
@@ -96,13 +104,13 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
       }),
     commit: (trx, job, from, to) => repo.commitPersons(trx, job.id, from, to),
     displayOf: (p) => ({
-      姓名: str(p.name),
-      公民身份号码: str(p.id_number_masked),
-      手机号码: str(p.phone_masked),
-      常住地区划代码: str(p.residence_region_code),
-      学历: p.education ? (EDUCATION_LABELS[p.education as EducationLevel] ?? str(p.education)) : "",
-      户籍类型: p.hukou_type === "urban" ? "城镇" : p.hukou_type === "rural" ? "农村" : "",
-      户籍地区划代码: str(p.hukou_region_code),
+      name: str(p.name),
+      idNumber: str(p.id_number_masked),
+      phone: str(p.phone_masked),
+      residenceRegionCode: str(p.residence_region_code),
+      education: p.education ? (EDUCATION_LABELS[p.education as EducationLevel] ?? str(p.education)) : "",
+      hukouType: p.hukou_type ? (HUKOU_LABELS[p.hukou_type as keyof typeof HUKOU_LABELS] ?? "") : "",
+      hukouRegionCode: str(p.hukou_region_code),
     }),
   },
   employers: {
@@ -117,15 +125,15 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
       }),
     commit: (trx, job, from, to) => repo.commitEmployers(trx, job.id, from, to, job.created_by),
     displayOf: (p) => ({
-      单位名称: str(p.name),
-      统一社会信用代码: str(p.credit_code),
-      行业代码: str(p.industry_code),
-      所在地区划代码: str(p.region_code),
-      职工人数: str(p.headcount),
-      参保人数: str(p.insured_headcount),
-      统计日期: str(p.headcount_as_of),
-      联系人: str(p.contact_name),
-      联系电话: str(p.contact_phone_masked),
+      name: str(p.name),
+      creditCode: str(p.credit_code),
+      industryCode: str(p.industry_code),
+      regionCode: str(p.region_code),
+      headcount: str(p.headcount),
+      insuredHeadcount: str(p.insured_headcount),
+      headcountAsOf: str(p.headcount_as_of),
+      contactName: str(p.contact_name),
+      contactPhone: str(p.contact_phone_masked),
     }),
   },
   ledger: {
@@ -185,7 +193,7 @@ async function commitExternalRows(
   const staged = await repo.validRows(trx, job.id, from, to);
   const stamp = table === "person_attributes" ? "recorded_at" : "imported_at";
   const rows = staged.map((r) => {
-    const p = (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload) as { row: Record<string, unknown> };
+    const p = fromJson<{ row: Record<string, unknown> }>(r.payload);
     return { ...p.row, [stamp]: now };
   });
   const unique = [...new Map(rows.map((r) => [`${r.source_system}\u0000${r.source_record_id}`, r])).values()];
@@ -221,10 +229,7 @@ async function commitLedgerRows(
     provinceCode: job.province_code,
   };
   for (const row of await repo.validRows(trx, job.id, from, to)) {
-    const payload = (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as {
-      person_id: string;
-      event: LedgerEventBody;
-    };
+    const payload = fromJson<{ person_id: string; event: LedgerEventBody }>(row.payload);
     await sql`savepoint ledger_row`.execute(trx);
     try {
       await ledger.recordIn(trx, actor, payload.person_id, payload.event, ctx);
@@ -607,13 +612,8 @@ export function createImportsService(deps: ImportsDeps) {
         const rows = await repo.rejectedRows(db, id, after, 5000);
         if (rows.length === 0) break;
         for (const r of rows) {
-          const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as Record<string, string> | null;
-          const payload = json(r.payload);
-          const display = json(r.display) ?? (payload && spec.displayOf?.(payload)) ?? {};
-          const errors = (typeof r.errors === "string" ? JSON.parse(r.errors) : r.errors) as Array<{
-            column: string;
-            message: string;
-          }>;
+          const display = fromJson<Record<string, string> | null>(r.display) ?? displayFromPayload(spec, r.payload);
+          const errors = fromJson<Array<{ column: string; message: string }>>(r.errors);
           sheet.add([
             r.row_no,
             ...columns.map((c) => display[c] ?? ""),

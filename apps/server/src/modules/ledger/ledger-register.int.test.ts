@@ -1,8 +1,7 @@
 import { findUnmaskedIdentifiers } from "@jiuye/domain";
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import ExcelJS from "../../lib/exceljs.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
+import { sheetRows } from "../../testing/sheets.ts";
 
 let t: TestApp;
 let xuanwu: TestSession; // 玄武区 (320102)
@@ -13,16 +12,6 @@ let correctedEventId = "";
 const post = (s: TestSession, id: string, payload: object) =>
   t.request(s, { method: "POST", url: `/api/v1/persons/${id}/ledger`, payload });
 const list = (s: TestSession, query = "") => t.request(s, { method: "GET", url: `/api/v1/ledger${query}` });
-const auditRows = async (action: string) =>
-  (await sql<{ n: number }>`select count(*)::int as n from audit_log where action = ${action}`.execute(t.db)).rows[0]!
-    .n;
-async function sheetCells(payload: Buffer): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(payload as unknown as ArrayBuffer);
-  const rows: string[][] = [];
-  wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ""))));
-  return rows;
-}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -96,7 +85,7 @@ describe("实名台账: the ledger as a list", () => {
         ["unemployment", null],
       ]),
     );
-    expect(await auditRows("ledger.list")).toBeGreaterThanOrEqual(1);
+    expect(await t.auditCount("ledger.list")).toBeGreaterThanOrEqual(1);
 
     // the other district sees only its own person
     const other = (await list(qinhuai)).json();
@@ -115,6 +104,9 @@ describe("实名台账: the ledger as a list", () => {
     ]);
 
     expect((await list(xuanwu, `?q=${encodeURIComponent("晓东")}`)).json().total).toBe(1);
+    // LIKE metacharacters are matched literally, not as wildcards
+    expect((await list(xuanwu, `?q=${encodeURIComponent("%")}`)).json().total).toBe(0);
+    expect((await list(xuanwu, `?employer=${encodeURIComponent("_")}`)).json().total).toBe(0);
     expect((await list(xuanwu, "?employer=91320102ma1xxxxx0y")).json().items[0].personName).toBe("王晓东");
     expect((await list(xuanwu, `?employer=${encodeURIComponent("钟山科技")}`)).json().total).toBe(1);
     // a region outside the caller's subtree narrows to nothing; it never widens the scope
@@ -144,11 +136,11 @@ describe("实名台账: the ledger as a list", () => {
   });
 
   it("exports the filtered register to .xlsx, masked, formulas neutralised, audited", async () => {
-    const before = await auditRows("ledger.export");
+    const before = await t.auditCount("ledger.export");
     const res = await t.request(xuanwu, { method: "GET", url: "/api/v1/ledger/export?format=xlsx" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-disposition"]).toContain(encodeURIComponent("就业失业登记台账.xlsx"));
-    const rows = await sheetCells(res.rawPayload);
+    const rows = await sheetRows(res.rawPayload);
     expect(rows[0]!.slice(0, 5)).toEqual(["姓名", "公民身份号码", "手机号码", "登记类型", "登记日期"]);
     expect(rows).toHaveLength(7);
     for (const r of rows.slice(1)) {
@@ -160,11 +152,11 @@ describe("实名台账: the ledger as a list", () => {
     expect(wang[10]).toBe("固定期限");
     expect(rows.find((r) => r[3] === "失业登记" && r[0] === "赵磊")![14]).toBe("是");
     expect(findUnmaskedIdentifiers(rows.flat().join(" "))).toEqual([]);
-    expect(await auditRows("ledger.export")).toBe(before + 1);
+    expect(await t.auditCount("ledger.export")).toBe(before + 1);
   });
 
   it("exports full ID numbers only with a listed purpose, recording purpose and row count", async () => {
-    const before = await auditRows("ledger.export_unmasked");
+    const before = await t.auditCount("ledger.export_unmasked");
     const bad = await t.request(xuanwu, {
       method: "POST",
       url: "/api/v1/ledger/export",
@@ -172,7 +164,7 @@ describe("实名台账: the ledger as a list", () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe("purpose");
-    expect(await auditRows("ledger.export_unmasked")).toBe(before);
+    expect(await t.auditCount("ledger.export_unmasked")).toBe(before);
 
     const res = await t.request(xuanwu, {
       method: "POST",

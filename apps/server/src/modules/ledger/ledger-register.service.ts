@@ -9,7 +9,7 @@ import type { RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { tableWriter } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
-import { personScopeOf } from "../persons/persons.policy.ts";
+import { assertRevealPurpose, personScopeOf } from "../persons/persons.policy.ts";
 import { reasonLabel, summarize } from "./ledger.presenter.ts";
 import { type LedgerFilter, ledgerRepository as repo } from "./ledger.repository.ts";
 
@@ -52,7 +52,7 @@ function summaryOf(r: RegisterRow) {
     r.corrects_event_id && r.target_type && r.target_date
       ? new Map([[r.corrects_event_id, { type: r.target_type, event_date: r.target_date }]])
       : undefined;
-  return summarize(r as unknown as Parameters<typeof summarize>[0], target);
+  return summarize(r, target);
 }
 
 export function presentLedgerEntry(r: RegisterRow) {
@@ -111,11 +111,7 @@ export function createLedgerRegisterService(deps: {
       ctx: RequestContext,
     ) {
       const unmasked = input.purpose !== undefined;
-      if (unmasked && !deps.revealPurposes.some((p) => p.code === input.purpose)) {
-        throw new AppError("REVEAL_PURPOSE_UNKNOWN", {
-          errors: [{ field: "purpose", code: "REVEAL_PURPOSE_UNKNOWN", message: "导出目的不在允许的目的清单中" }],
-        });
-      }
+      if (unmasked) assertRevealPurpose(deps.revealPurposes, input.purpose, "导出");
       const scope = personScopeOf(actor);
       if (scope.kind !== "region") throw new AppError("FORBIDDEN");
       const filter = filterOf(input);
@@ -153,7 +149,7 @@ export function createLedgerRegisterService(deps: {
               r.contract_type ? (CONTRACT_TYPE_NAMES[r.contract_type] ?? r.contract_type) : "",
               r.contract_end ?? "",
               reasonLabel(r.type, r.reason),
-              r.type === "correction" ? summaryOf(r as unknown as RegisterRow) : (r.note ?? ""),
+              r.type === "correction" ? summaryOf(r) : (r.note ?? ""),
               r.voided ? "是" : "否",
               shanghaiDateTime(new Date(r.recorded_at)),
             ]);

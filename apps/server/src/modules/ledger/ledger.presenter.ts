@@ -10,8 +10,11 @@ import type { Selectable } from "kysely";
 type EventRow = Selectable<LedgerEventsTable>;
 type SpellRow = Selectable<LedgerSpellsTable>;
 
-/** A one-line Chinese description of an event for the timeline. */
-export function summarize(e: EventRow, byId?: Map<string, Pick<EventRow, "type" | "event_date">>): string {
+/** A one-line Chinese description of an event (the timeline, the 台账), from the fields it reads. */
+export function summarize(
+  e: Pick<EventRow, "type" | "employment_form" | "employer_name" | "reason" | "corrects_event_id" | "note">,
+  byId?: Map<string, Pick<EventRow, "type" | "event_date">>,
+): string {
   switch (e.type) {
     case "employment":
       return `就业登记：${EMPLOYMENT_FORM_NAMES[e.employment_form as keyof typeof EMPLOYMENT_FORM_NAMES] ?? e.employment_form}${e.employer_name ? `（${e.employer_name}）` : ""}`;

@@ -1,7 +1,7 @@
 import type { LedgerEventsTable, LedgerSpellsTable } from "@jiuye/db";
 import { type Insertable, type Selectable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
-import { prefixPattern } from "../../lib/scope.ts";
+import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 import type { AuditRowValues } from "../audit/audit.service.ts";
 import { inPersonScope, type PersonScope } from "../persons/persons.repository.ts";
 
@@ -20,8 +20,6 @@ export interface LedgerFilter {
   employer?: string;
 }
 
-const like = (s: string) => `%${s.replace(/[%_\\]/g, "\\$&")}%`;
-
 /** Events of people in the caller's scope, with the filter applied (list, count and export share it). */
 function registerQuery(db: Executor, scope: PersonScope, f: LedgerFilter) {
   let q = db
@@ -32,11 +30,14 @@ function registerQuery(db: Executor, scope: PersonScope, f: LedgerFilter) {
   if (f.from) q = q.where("e.event_date", ">=", f.from);
   if (f.to) q = q.where("e.event_date", "<=", f.to);
   if (f.regionPrefix) q = q.where("e.region_code", "like", prefixPattern(f.regionPrefix));
-  if (f.nameContains) q = q.where("persons.name", "like", like(f.nameContains));
+  if (f.nameContains) q = q.where("persons.name", "like", containsPattern(f.nameContains));
   const employer = f.employer;
   if (employer)
     q = q.where((eb) =>
-      eb.or([eb("e.employer_credit_code", "=", employer.toUpperCase()), eb("e.employer_name", "like", like(employer))]),
+      eb.or([
+        eb("e.employer_credit_code", "=", employer.toUpperCase()),
+        eb("e.employer_name", "like", containsPattern(employer)),
+      ]),
     );
   return q;
 }

@@ -1,9 +1,8 @@
 import { findUnmaskedIdentifiers } from "@jiuye/domain";
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import ExcelJS from "../../lib/exceljs.ts";
 import { createRandom, insertPersons, syntheticPerson } from "../../seed/factories.ts";
 import { createTestApp, type TestApp, type TestSession } from "../../testing/harness.ts";
+import { sheetRows } from "../../testing/sheets.ts";
 
 let t: TestApp;
 let xuanwu: TestSession;
@@ -14,17 +13,6 @@ const mine = [
   ...Array.from({ length: 30 }, () => syntheticPerson(rnd, "320102003002")),
 ];
 const theirs = syntheticPerson(rnd, "320104001001");
-
-async function sheetCells(payload: Buffer): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(payload as unknown as ArrayBuffer);
-  const rows: string[][] = [];
-  wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ""))));
-  return rows;
-}
-const auditRows = async (action: string) =>
-  (await sql<{ n: number }>`select count(*)::int as n from audit_log where action = ${action}`.execute(t.db)).rows[0]!
-    .n;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -41,7 +29,7 @@ describe("exporting a filtered list", () => {
     const res = await t.request(xuanwu, { method: "GET", url: "/api/v1/persons/export?format=xlsx" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-disposition"]).toContain(encodeURIComponent("劳动者名单.xlsx"));
-    const rows = await sheetCells(res.rawPayload);
+    const rows = await sheetRows(res.rawPayload);
     expect(rows[0]!.slice(0, 3)).toEqual(["姓名", "公民身份号码", "手机号码"]);
     expect(rows).toHaveLength(mine.length + 1);
     const names = rows.map((r) => r[0]);
@@ -53,7 +41,7 @@ describe("exporting a filtered list", () => {
       for (const cell of r) expect(/^[=+\-@\t\r]/.test(cell), cell).toBe(false);
     }
     expect(findUnmaskedIdentifiers(rows.flat().join(" "))).toEqual([]);
-    expect(await auditRows("person.export")).toBe(1);
+    expect(await t.auditCount("person.export")).toBe(1);
   });
 
   it("exports CSV with a BOM, neutralised, honouring the filter", async () => {
@@ -71,7 +59,7 @@ describe("exporting a filtered list", () => {
   });
 
   it("exports full numbers only with a listed purpose, recording the purpose and row count", async () => {
-    const before = await auditRows("person.export_unmasked");
+    const before = await t.auditCount("person.export_unmasked");
     const bad = await t.request(xuanwu, {
       method: "POST",
       url: "/api/v1/persons/export",
@@ -79,7 +67,7 @@ describe("exporting a filtered list", () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe("purpose");
-    expect(await auditRows("person.export_unmasked")).toBe(before);
+    expect(await t.auditCount("person.export_unmasked")).toBe(before);
 
     const res = await t.request(xuanwu, {
       method: "POST",

@@ -18,13 +18,6 @@ const people = {
   qinhuaiName: "",
 };
 
-async function auditCount(action?: string): Promise<number> {
-  const q = action
-    ? sql<{ n: number }>`select count(*)::int as n from audit_log where action = ${action}`
-    : sql<{ n: number }>`select count(*)::int as n from audit_log`;
-  return (await q.execute(t.db)).rows[0]!.n;
-}
-
 beforeAll(async () => {
   t = await createTestApp();
   const rnd = createRandom(7);
@@ -132,7 +125,7 @@ describe("region scope", () => {
 
 describe("reveal", () => {
   it("requires a purpose from the configured list and then writes exactly one audit row", async () => {
-    const before = await auditCount();
+    const before = await t.auditCount();
     const none = await t.request(xinjiekou, {
       method: "POST",
       url: `/api/v1/persons/${people.inXinjiekou}/reveal`,
@@ -147,7 +140,7 @@ describe("reveal", () => {
     });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().code).toBe("REVEAL_PURPOSE_UNKNOWN");
-    expect(await auditCount()).toBe(before);
+    expect(await t.auditCount()).toBe(before);
 
     const ok = await t.request(xinjiekou, {
       method: "POST",
@@ -159,7 +152,7 @@ describe("reveal", () => {
     expect(ok.headers["cache-control"]).toBe("no-store");
     // the scanner used on every other response does catch this one
     expect(findUnmaskedIdentifiers(ok.body).map((f) => f.kind)).toEqual(["id_number"]);
-    expect(await auditCount()).toBe(before + 1);
+    expect(await t.auditCount()).toBe(before + 1);
     const row = await t.db
       .selectFrom("audit_log")
       .selectAll()
@@ -177,7 +170,7 @@ describe("reveal", () => {
 
   it("reveals == audit rows over a mixed sequence of valid and invalid requests", async () => {
     const rnd = createRandom(99);
-    const before = await auditCount("person.reveal");
+    const before = await t.auditCount("person.reveal");
     let succeeded = 0;
     for (let i = 0; i < 30; i++) {
       const purpose = rnd.pick(["identity_verification", "contact_service", "bogus", ""]);
@@ -192,15 +185,15 @@ describe("reveal", () => {
       else expect([400, 404]).toContain(res.statusCode);
     }
     expect(succeeded).toBeGreaterThan(0);
-    expect(await auditCount("person.reveal")).toBe(before + succeeded);
+    expect(await t.auditCount("person.reveal")).toBe(before + succeeded);
   });
 });
 
 describe("reads and writes are audited", () => {
   it("a read of a person record writes who, what and from where", async () => {
-    const before = await auditCount("person.read");
+    const before = await t.auditCount("person.read");
     await t.request(city, { method: "GET", url: `/api/v1/persons/${people.inQinhuai}`, remoteAddress: "10.20.30.40" });
-    expect(await auditCount("person.read")).toBe(before + 1);
+    expect(await t.auditCount("person.read")).toBe(before + 1);
     const row = await t.db
       .selectFrom("audit_log")
       .selectAll()

@@ -1,7 +1,7 @@
 import type { Database, PersonsTable } from "@jiuye/db";
 import { type ExpressionBuilder, type Insertable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
-import { prefixPattern } from "../../lib/scope.ts";
+import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 
 /** The visibility of person records for one caller: a region subtree, or exactly one person. */
 export type PersonScope = { kind: "region"; prefix: string } | { kind: "self"; personId: string } | { kind: "none" };
@@ -52,7 +52,7 @@ function scoped(db: Executor, scope: PersonScope) {
 /** The scoped query with a list filter applied (search and export share it). */
 function filtered(db: Executor, scope: PersonScope, f: PersonFilter) {
   let q = scoped(db, scope);
-  if (f.nameContains) q = q.where("persons.name", "like", `%${f.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
+  if (f.nameContains) q = q.where("persons.name", "like", containsPattern(f.nameContains));
   if (f.idNumberBidx) q = q.where("persons.id_number_bidx", "=", f.idNumberBidx);
   if (f.phoneBidx) q = q.where("persons.phone_bidx", "=", f.phoneBidx);
   if (f.regionPrefix) q = q.where("persons.residence_region_code", "like", prefixPattern(f.regionPrefix));

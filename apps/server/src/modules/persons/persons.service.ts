@@ -9,7 +9,7 @@ import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import { tableWriter } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
-import { personScopeOf } from "./persons.policy.ts";
+import { assertRevealPurpose, personScopeOf } from "./persons.policy.ts";
 import { presentPerson } from "./persons.presenter.ts";
 import { presentAttribute, protectCertificateNumber } from "./persons.profile.ts";
 import { idNumberIndex, phoneIndex, protectedPersonRow } from "./persons.protect.ts";
@@ -134,11 +134,7 @@ export function createPersonsService(deps: PersonsDeps) {
       input: { field: "idNumber" | "phone"; purpose: string },
       ctx: RequestContext,
     ) {
-      if (!deps.revealPurposes.some((p) => p.code === input.purpose)) {
-        throw new AppError("REVEAL_PURPOSE_UNKNOWN", {
-          errors: [{ field: "purpose", code: "REVEAL_PURPOSE_UNKNOWN", message: "查看目的不在允许的目的清单中" }],
-        });
-      }
+      assertRevealPurpose(deps.revealPurposes, input.purpose, "查看");
       return db.transaction().execute(async (trx) => {
         const row = await repo.findSecretFields(trx, personScopeOf(actor), id);
         if (!row) throw new AppError("NOT_FOUND");
@@ -259,11 +255,7 @@ export function createPersonsService(deps: PersonsDeps) {
       ctx: RequestContext,
     ) {
       const unmasked = input.purpose !== undefined;
-      if (unmasked && !deps.revealPurposes.some((p) => p.code === input.purpose)) {
-        throw new AppError("REVEAL_PURPOSE_UNKNOWN", {
-          errors: [{ field: "purpose", code: "REVEAL_PURPOSE_UNKNOWN", message: "导出目的不在允许的目的清单中" }],
-        });
-      }
+      if (unmasked) assertRevealPurpose(deps.revealPurposes, input.purpose, "导出");
       const scope = personScopeOf(actor);
       if (scope.kind !== "region") throw new AppError("FORBIDDEN");
       const filter = { nameContains: input.q || undefined, regionPrefix: input.regionCode, keyGroup: input.keyGroup };

@@ -8,7 +8,8 @@ import {
   SHIPPED_POLICY_DIR,
 } from "@jiuye/domain";
 import type { Kysely } from "kysely";
-import { fromJson, policiesRepository } from "./policies.repository.ts";
+import { fromJson } from "../../lib/json.ts";
+import { policiesRepository } from "./policies.repository.ts";
 
 let shippedDocs: { file: string; doc: unknown }[] | null = null;
 let shipped: CompiledPolicy[] | null = null;

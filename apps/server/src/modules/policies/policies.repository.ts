@@ -2,11 +2,6 @@ import { sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { prefixPattern } from "../../lib/scope.ts";
 
-/** A jsonb column as the value it holds (drivers return parsed JSON; a string is parsed). */
-export function fromJson<T>(v: unknown): T {
-  return (typeof v === "string" ? JSON.parse(v) : v) as T;
-}
-
 export interface NewCandidate {
   subjectId: string;
   regionCode: string;

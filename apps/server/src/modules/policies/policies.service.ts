@@ -37,12 +37,12 @@ import type { z } from "zod";
 import { AppError } from "../../errors/catalogue.ts";
 import { type Actor, caseWorkerActor } from "../../lib/actor.ts";
 import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
+import { fromJson } from "../../lib/json.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { PolicyCatalogue } from "./catalogue.ts";
 import {
   applicationsRepository,
-  fromJson,
   type NewCandidate,
   type policiesRepository,
   policiesRepository as repo,

@@ -2,6 +2,7 @@ import type { OccupationsTable } from "@jiuye/db";
 import { OCCUPATION_CATALOGUE_VERSION } from "@jiuye/domain";
 import { type Insertable, sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
+import { containsPattern } from "../../lib/scope.ts";
 
 /** 职业分类大典: search by name or alias (Chinese), browse by parent. */
 export const occupationsRepository = {
@@ -10,7 +11,7 @@ export const occupationsRepository = {
     if (f.level) q = q.where("level", "=", f.level);
     if (f.parentCode) q = q.where("parent_code", "=", f.parentCode);
     if (f.q) {
-      const like = `%${f.q.replace(/[%_\\]/g, "\\$&")}%`;
+      const like = containsPattern(f.q);
       q = q.where((eb) =>
         eb.or([
           eb("name", "like", like),

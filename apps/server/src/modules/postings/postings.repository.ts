@@ -2,7 +2,7 @@ import type { Database, PostingsTable } from "@jiuye/db";
 import { OCCUPATION_CATALOGUE_VERSION } from "@jiuye/domain";
 import { type ExpressionBuilder, type Insertable, type InsertObject, sql, type Updateable } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
-import { prefixPattern } from "../../lib/scope.ts";
+import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 
 /** Who manages which postings: staff by work-region subtree, an employer account only its own. */
 export type PostingScope = { kind: "region"; prefix: string } | { kind: "own"; employerId: string } | { kind: "none" };
@@ -126,7 +126,7 @@ export const postingsRepository = {
   ) {
     let q = joined(db).where(inPostingScope(scope));
     if (f.status) q = q.where("postings.status", "=", f.status);
-    if (f.titleContains) q = q.where("postings.title", "like", `%${f.titleContains.replace(/[%_\\]/g, "\\$&")}%`);
+    if (f.titleContains) q = q.where("postings.title", "like", containsPattern(f.titleContains));
     if (f.regionPrefix) q = q.where("postings.region_code", "like", prefixPattern(f.regionPrefix));
     if (f.employerId) q = q.where("postings.employer_id", "=", f.employerId);
     const [rows, total] = await Promise.all([

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
-import { prefixPattern } from "../../lib/scope.ts";
+import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 
 const withChildCount = sql<number>`(select count(*)::int from regions c where c.parent_code = regions.code)`.as(
   "child_count",
@@ -28,7 +28,7 @@ export const regionsRepository = {
     let query = db
       .selectFrom("regions")
       .select(["code", "name", "level", "parent_code", withChildCount])
-      .where("name", "like", `%${q.replace(/[%_\\]/g, "\\$&")}%`);
+      .where("name", "like", containsPattern(q));
     if (within) query = query.where("code", "like", prefixPattern(within));
     return query.orderBy("level").orderBy("code").limit(50).execute();
   },

@@ -66,8 +66,9 @@ class ListColumn {
   readonly pool = new Column(Int32Array, 4096);
   push(values: number[]): void {
     this.start.push(this.pool.length);
-    this.len.push(Math.min(values.length, 65_535));
-    for (const v of values.slice(0, 65_535)) this.pool.push(v);
+    const n = Math.min(values.length, 65_535); // lengths are Uint16
+    this.len.push(n);
+    for (let i = 0; i < n; i++) this.pool.push(values[i] as number);
   }
   trim() {
     this.start.trim();
@@ -123,8 +124,6 @@ export class MatchIndex {
   private readonly minors = new Interner();
   private readonly skills = new Interner();
   private readonly regions = new Interner();
-  /** length of each interned region code */
-  private readonly regionLen: number[] = [];
 
   // postings
   /** posting id ⇄ slot, packed (a slot keeps its id after the posting is replaced) */
@@ -161,12 +160,6 @@ export class MatchIndex {
   /** seekers already visited by the current seekersFor (stamped, not hashed) */
   private sSeen = new Uint32Array(0);
   private stamp = 0;
-
-  private regionId(code: string): number {
-    const id = this.regions.id(code);
-    this.regionLen[id] = code.length;
-    return id;
-  }
 
   private occId(code: string): number {
     const existing = this.occ.find(code);
@@ -229,9 +222,9 @@ export class MatchIndex {
     this.pSlot.set(id, slot);
     const occ = this.occId(p.occupation_code);
     this.pOcc.push(occ);
-    this.pRegion.push(this.regionId(p.region_code));
+    this.pRegion.push(this.regions.id(p.region_code));
     for (const len of PREFIX_LENGTHS)
-      this.pPrefix.push(len <= p.region_code.length ? this.regionId(p.region_code.slice(0, len)) : -1);
+      this.pPrefix.push(len <= p.region_code.length ? this.regions.id(p.region_code.slice(0, len)) : -1);
     const type = p.salary_type === "hourly" ? "hourly" : "monthly";
     this.pMin[slot] = monthlyEquivalentFen(type, p.salary_min_fen);
     this.pMax[slot] = monthlyEquivalentFen(type, p.salary_max_fen);
@@ -251,11 +244,11 @@ export class MatchIndex {
     if (!s) return;
     const slot = this.sAlive.push(1);
     this.sSlot.set(id, slot);
-    this.sHome.push(this.regionId(s.region_code));
+    this.sHome.push(this.regions.id(s.region_code));
     const occs = s.occupations.map((o) => this.occId(o));
     this.sOccs.push(occs);
     this.sSkills.push(s.skills.map((x) => this.skills.id(x.toLowerCase())));
-    this.sRegions.push(s.regions.map((r) => this.regionId(r)));
+    this.sRegions.push(s.regions.map((r) => this.regions.id(r)));
     this.sExpect.push(s.salary_expectation_fen ?? -1);
     this.sEdu.push(s.education ? (EDUCATION_RANK[s.education] ?? 0) : -1);
     this.sAvail.push(dayNumber(s.available_from));
@@ -283,7 +276,7 @@ export class MatchIndex {
     let prefix: number | null = null;
     for (let i = 0; i < rn; i++) {
       const r = this.sRegions.pool.get(rs + i);
-      const len = this.regionLen[r] as number;
+      const len = (this.regions.values[r] as string).length;
       const at = PREFIX_SLOT[len];
       const contains =
         at !== undefined

@@ -1,6 +1,6 @@
 import type { NewUser } from "@jiuye/db";
 import type { Executor } from "../../lib/executor.ts";
-import { prefixPattern } from "../../lib/scope.ts";
+import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 
 const USER_COLUMNS = [
   "users.id",
@@ -29,7 +29,7 @@ export const usersRepository = {
     if (scope) q = q.where("users.region_code", "like", prefixPattern(scope));
     if (f.role) q = q.where("users.role", "=", f.role);
     if (f.q) {
-      const like = `%${f.q.replace(/[%_\\]/g, "\\$&")}%`;
+      const like = containsPattern(f.q);
       q = q.where((eb) => eb.or([eb("users.username", "ilike", like), eb("users.display_name", "like", like)]));
     }
     const [rows, total] = await Promise.all([

@@ -1,4 +1,3 @@
-import type { Person } from "@jiuye/contracts";
 import { App, Button, DatePicker, Drawer, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import type { Dayjs } from "dayjs";
 import { useCallback, useEffect, useState } from "react";
@@ -7,6 +6,7 @@ import { ExportButtons } from "../../components/ExportButtons";
 import { RegionSelect } from "../../components/RegionSelect";
 import { LedgerPanel } from "../persons/LedgerPanel";
 import { PersonDetail } from "../persons/PersonsPage";
+import { useOpenPerson } from "../persons/useOpenPerson";
 
 type Entry = {
   id: string;
@@ -56,7 +56,7 @@ export function LedgerRegisterPage() {
   const [data, setData] = useState<Page | null>(null);
   const [page, setPage] = useState(1);
   const [filter, setFilter] = useState<Filter>({});
-  const [person, setPerson] = useState<Person | null>(null);
+  const { person, setPerson, open: openPerson } = useOpenPerson();
   const load = useCallback(() => {
     setData(null);
     api<Page>("GET", `/ledger${query({ page, pageSize: 20, ...filter })}`).then(setData, (e) => {
@@ -65,14 +65,6 @@ export function LedgerRegisterPage() {
     });
   }, [page, filter, message]);
   useEffect(load, [load]);
-
-  async function openPerson(id: string) {
-    try {
-      setPerson(await api<Person>("GET", `/persons/${id}`));
-    } catch (e) {
-      message.error(errorMessage(e));
-    }
-  }
 
   return (
     <div>

@@ -10,6 +10,7 @@ import { HouseholdPanel } from "./HouseholdPanel";
 import { LedgerPanel } from "./LedgerPanel";
 import { ProfilePanel } from "./ProfilePanel";
 import { RevealButton } from "./RevealButton";
+import { useOpenPerson } from "./useOpenPerson";
 
 type Page = { items: Person[]; total: number; page: number; pageSize: number };
 type Filter = { q?: string; idNumber?: string; phone?: string };
@@ -19,21 +20,13 @@ export function PersonsPage() {
   const [data, setData] = useState<Page | null>(null);
   const [page, setPage] = useState(1);
   const [filter, setFilter] = useState<Filter>({});
-  const [open, setOpen] = useState<Person | null>(null);
+  const { person: open, setPerson: setOpen, open: openPerson } = useOpenPerson();
   const load = useCallback(() => {
     api<Page>("GET", `/persons${query({ page, pageSize: 20, ...filter })}`).then(setData, (e) =>
       message.error(errorMessage(e)),
     );
   }, [page, filter, message]);
   useEffect(load, [load]);
-
-  async function openPerson(id: string) {
-    try {
-      setOpen(await api<Person>("GET", `/persons/${id}`));
-    } catch (e) {
-      message.error(errorMessage(e));
-    }
-  }
 
   return (
     <div>
