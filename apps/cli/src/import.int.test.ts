@@ -15,6 +15,8 @@ let dataDir: string;
 let serverUrl: string | undefined;
 let roster: string;
 let expected: { valid: number; bad: number };
+let small: string;
+let expectedSmall: { valid: number; bad: number };
 
 async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>["db"]) => Promise<T>): Promise<T> {
   const h = await openDatabase(serverUrl ? { databaseUrl: serverUrl } : { dataDir });
@@ -25,15 +27,24 @@ async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>["db"]
   }
 }
 
-const importArgs = () => [BIN, "import", "persons", roster, "--as", "kill_worker", "--mode", "chunked"];
+const importArgs = (file = roster, ...more: string[]) => [
+  BIN,
+  "import",
+  "persons",
+  file,
+  "--as",
+  "kill_worker",
+  ...(more.length ? more : ["--mode", "chunked"]),
+];
 
 /** Runs the import and SIGKILLs it as soon as its progress shows `phase` with `field` > 0. */
 function runUntil(
   phase: "staging" | "committing",
   field: "已处理" | "已提交",
+  args = importArgs(),
 ): Promise<{ killed: boolean; code: number | null }> {
   return new Promise((done) => {
-    const child: ChildProcess = spawn(process.execPath, importArgs(), {
+    const child: ChildProcess = spawn(process.execPath, args, {
       env: { ...process.env, ...env, JIUYE_PROGRESS_INTERVAL_MS: "50" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -54,12 +65,12 @@ function runUntil(
   });
 }
 
-async function state() {
+async function state(file = "roster.csv") {
   return withDb(async (db) => {
-    const job = await db.selectFrom("import_jobs").selectAll().executeTakeFirst();
+    const job = await db.selectFrom("import_jobs").selectAll().where("file_name", "=", file).executeTakeFirst();
     const persons = (await sql<{ n: number }>`select count(*)::int as n from persons`.execute(db)).rows[0]!.n;
     const rows = await sql<{ status: string; n: number }>`
-      select status, count(*)::int as n from import_rows group by status`.execute(db);
+      select status, count(*)::int as n from import_rows where job_id = ${job?.id ?? null} group by status`.execute(db);
     return { job, persons, rows: Object.fromEntries(rows.rows.map((r) => [r.status, r.n])) as Record<string, number> };
   });
 }
@@ -100,6 +111,8 @@ beforeAll(async () => {
     regions,
     badEvery: 97,
   });
+  small = join(dataDir, "small.csv");
+  expectedSmall = await writePersonRoster(small, { rows: 20_000, regions, badEvery: 89, offset: ROWS });
 }, 120_000);
 afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
@@ -108,22 +121,33 @@ afterAll(async () => {
 
 describe("kill -9 during a roster import", () => {
   it("leaves no partial or duplicate rows, and after restarts accepted + rejected = total rows", async () => {
-    // 1. killed while reading and staging the file: nothing reaches the registry
-    const first = await runUntil("staging", "已处理");
+    // 1. a dry run killed while reading and staging the file: nothing reaches the registry
+    const first = await runUntil("staging", "已处理", importArgs(roster, "--dry-run"));
     expect(first.killed).toBe(true);
     const afterFirst = await state();
     expect(afterFirst.persons).toBe(0);
     expect(afterFirst.job!.status).toBe("staging");
 
-    // 2. the same command resumes; killed again while committing chunks
+    // 2. imported for real (a direct import: rows go to the registry as the file is read), killed
+    // while committing chunks: every committed chunk is whole, the registry holds exactly them
     const second = await runUntil("committing", "已提交");
     expect(second.killed).toBe(true);
     const afterSecond = await state();
-    // every committed chunk is whole: the registry holds exactly the rows marked committed
     expect(afterSecond.job!.status).toBe("committing");
+    expect(afterSecond.job!.direct).toBe(true);
     expect(afterSecond.persons).toBe(afterSecond.job!.committed_rows);
     expect(afterSecond.persons).toBeGreaterThan(0);
     expect(afterSecond.persons).toBeLessThan(expected.valid);
+    // only rejected rows are kept, none past the watermark
+    expect(afterSecond.rows.valid ?? 0).toBe(0);
+    const past = await withDb(
+      async (db) =>
+        (
+          await sql<{ n: number }>`select count(*)::int as n from import_rows r join import_jobs j on j.id = r.job_id
+            where j.file_name = 'roster.csv' and r.row_no > j.committed_through`.execute(db)
+        ).rows[0]!.n,
+    );
+    expect(past).toBe(0);
 
     // 3. the same command once more finishes the job
     const third = spawnSync(process.execPath, importArgs(), { env: { ...process.env, ...env }, encoding: "utf8" });
@@ -134,8 +158,8 @@ describe("kill -9 during a roster import", () => {
     const end = await state();
     expect(end.persons).toBe(expected.valid);
     expect(end.job).toMatchObject({ committed_rows: expected.valid, rejected_rows: expected.bad, total_rows: ROWS });
-    expect((end.rows.valid ?? 0) + (end.rows.committed ?? 0) + (end.rows.rejected ?? 0)).toBe(ROWS);
-    expect(end.rows.rejected).toBe(expected.bad);
+    // the valid rows went to the registry without being staged; the rejected ones are kept for the report
+    expect(end.rows).toEqual({ rejected: expected.bad });
     const dupes = await withDb(
       async (db) =>
         (
@@ -153,5 +177,23 @@ describe("kill -9 during a roster import", () => {
     expect(again.status).toBe(0);
     expect(again.stderr).toContain("此前已导入");
     expect((await state()).persons).toBe(expected.valid);
+
+    // 5. an atomic import killed while committing leaves nothing of itself; rerun, it completes
+    const atomic = () => importArgs(small, "--mode", "atomic");
+    const killed = await runUntil("committing", "已处理", atomic());
+    expect(killed.killed).toBe(true);
+    const afterKill = await state("small.csv");
+    expect(afterKill.job!.status).toBe("committing");
+    expect(afterKill.persons).toBe(expected.valid);
+    expect(afterKill.rows).toEqual({});
+    const rerun = spawnSync(process.execPath, atomic(), { env: { ...process.env, ...env }, encoding: "utf8" });
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({
+      status: "committed",
+      totalRows: 20_000,
+      acceptedRows: expectedSmall.valid,
+      rejectedRows: expectedSmall.bad,
+    });
+    expect((await state("small.csv")).persons).toBe(expected.valid + expectedSmall.valid);
   }, 300_000);
 });

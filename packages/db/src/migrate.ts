@@ -11,6 +11,7 @@ import * as externalRosters from "../migrations/20261201110000_external_rosters.
 import * as ledgerRegister from "../migrations/20261205090000_ledger_register.ts";
 import * as postingsNotify from "../migrations/20261205100000_postings_notify.ts";
 import * as importRowsDisplay from "../migrations/20261205110000_import_rows_display.ts";
+import * as importDirect from "../migrations/20261206090000_import_direct.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   "20261205090000_ledger_register": ledgerRegister,
   "20261205100000_postings_notify": postingsNotify,
   "20261205110000_import_rows_display": importRowsDisplay,
+  "20261206090000_import_direct": importDirect,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

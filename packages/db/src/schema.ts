@@ -269,6 +269,8 @@ export interface ImportJobsTable {
   file_size: Generated<string | number>;
   bytes_read: Generated<string | number>;
   dry_run: Generated<boolean>;
+  /** Valid rows go straight to the registry as the file is read (no staging); resumed from the watermark. */
+  direct: Generated<boolean>;
   /** The uploaded file while it is being staged; deleted once staged (it holds plain identifiers). */
   file_path: string | null;
   error: string | null;

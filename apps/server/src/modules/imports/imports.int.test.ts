@@ -190,6 +190,56 @@ describe("花名册 import", () => {
     expect(findUnmaskedIdentifiers(report.flat().join(" "))).toEqual([]);
   });
 
+  it("a real import writes valid rows straight to the registry, keeps only rejected rows, and rejects people already registered", async () => {
+    const rows = [HEADER, goodRow(), goodRow(), badChecksum(goodRow()), goodRow(), goodRow()];
+    const taken = rows[4]!;
+    const created = await t.request(worker, {
+      method: "POST",
+      url: "/api/v1/persons",
+      payload: { name: taken[0], idNumber: taken[1], residenceRegionCode: "320102003001" },
+    });
+    expect(created.statusCode).toBe(201);
+    const before = await personCount();
+    const done = await settle(worker, (await upload(worker, "直接入库.csv", Buffer.from(csv(rows)))).json().id);
+    expect(done).toMatchObject({
+      status: "committed",
+      totalRows: 5,
+      acceptedRows: 3,
+      committedRows: 3,
+      rejectedRows: 2,
+    });
+    expect(await personCount()).toBe(before + 3);
+    const kept = await t.db
+      .selectFrom("import_rows")
+      .select(["row_no", "status"])
+      .where("job_id", "=", done.id)
+      .orderBy("row_no")
+      .execute();
+    expect(kept).toEqual([
+      { row_no: 4, status: "rejected" },
+      { row_no: 5, status: "rejected" },
+    ]);
+    const job = await t.db.selectFrom("import_jobs").selectAll().where("id", "=", done.id).executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ direct: true, file_path: null, committed_through: 6 });
+    // the registered person is reported from the protected payload: masked, never in plain text
+    const { rows: report } = await reportRows(worker, done.id);
+    expect(report.slice(1).map((r) => r[0])).toEqual(["4", "5"]);
+    expect(report[2]!.slice(0, 3)).toEqual([
+      "5",
+      taken[0],
+      `${taken[1]!.slice(0, 3)}***********${taken[1]!.slice(14)}`,
+    ]);
+    expect(report[2]!.at(-1)).toBe("【公民身份号码】该公民身份号码已登记，未重复导入");
+    expect(findUnmaskedIdentifiers(report.flat().join(" "))).toEqual([]);
+    // the one already registered keeps their own record (registered without the roster's phone)
+    const mine = await t.db
+      .selectFrom("persons")
+      .select(["phone_masked", "residence_region_code"])
+      .where("id", "=", created.json().id)
+      .executeTakeFirstOrThrow();
+    expect(mine).toEqual({ phone_masked: null, residence_region_code: "320102003001" });
+  });
+
   it("reads GB18030 CSV (Excel's default in China) and .xlsx, committing in chunks", async () => {
     const rows = [HEADER, goodRow(), goodRow()];
     const gb = iconv.encode(csv(rows), "gb18030");

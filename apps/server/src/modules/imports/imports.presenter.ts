@@ -14,8 +14,9 @@ const STATUS_LABELS: Record<ImportJobDto["status"], string> = {
 export function presentImportJob(j: ImportJob, now: Date, reused?: boolean): ImportJobDto {
   const status = j.status as ImportJobDto["status"];
   const size = Number(j.file_size) || 0;
-  const staging = status === "staging" || status === "queued";
   const committing = status === "committing";
+  // a direct import commits while it reads: its progress is the share of the file read
+  const staging = status === "staging" || status === "queued" || (committing && j.direct);
   const progress = staging
     ? size > 0
       ? Math.min(1, Number(j.bytes_read) / size)

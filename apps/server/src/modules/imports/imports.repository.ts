@@ -125,6 +125,34 @@ export const importsRepository = {
     return r.rows[0]!.inserted;
   },
 
+  /**
+   * Writes protected person rows straight to the registry (a direct import): one statement per
+   * batch, the columns as arrays. Someone already registered keeps their record; returns the blind
+   * indexes that were inserted, so the caller can report the others.
+   */
+  async insertPersons(db: Executor, rows: Array<Record<string, unknown>>): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const col = (k: string) => rows.map((r) => (r[k] ?? null) as string | null);
+    const r = await sql<{ b: string }>`
+      insert into persons (name, id_number_enc, id_number_bidx, id_number_masked, phone_enc, phone_bidx,
+                           phone_masked, sex, birth_date, residence_region_code, province_code, education,
+                           hukou_type, hukou_region_code)
+      select * from unnest(${col("name")}::text[], ${col("id_number_enc")}::text[], ${col("id_number_bidx")}::text[],
+        ${col("id_number_masked")}::text[], ${col("phone_enc")}::text[], ${col("phone_bidx")}::text[],
+        ${col("phone_masked")}::text[], ${col("sex")}::text[], ${col("birth_date")}::date[],
+        ${col("residence_region_code")}::text[], ${col("province_code")}::text[], ${col("education")}::text[],
+        ${col("hukou_type")}::text[], ${col("hukou_region_code")}::text[])
+      on conflict (id_number_bidx) do nothing
+      returning id_number_bidx as b`.execute(db);
+    return new Set(r.rows.map((x) => x.b.trim()));
+  },
+
+  async rejectedCount(db: Executor, jobId: string): Promise<number> {
+    const r = await sql<{ n: number }>`
+      select count(*)::int as n from import_rows where job_id = ${jobId} and status = 'rejected'`.execute(db);
+    return r.rows[0]!.n;
+  },
+
   async existingCreditCodes(db: Executor, codes: string[]): Promise<Set<string>> {
     if (codes.length === 0) return new Set();
     const r = await sql<{

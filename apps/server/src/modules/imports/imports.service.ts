@@ -24,7 +24,7 @@ import {
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import { type Actor, caseWorkerActor } from "../../lib/actor.ts";
-import type { Clock, RequestContext } from "../../lib/executor.ts";
+import type { Clock, Executor, RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { fromJson } from "../../lib/json.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
@@ -38,7 +38,7 @@ import { createEmployerRosterStager } from "./employer-roster.stage.ts";
 import { createExternalRosterStager } from "./external-roster.stage.ts";
 import { importsRepository as repo, type StagedRow } from "./imports.repository.ts";
 import { createLedgerRosterStager } from "./ledger-roster.stage.ts";
-import { createPersonRosterStager } from "./person-roster.stage.ts";
+import { createPersonRosterStager, PERSON_EXISTS } from "./person-roster.stage.ts";
 import { formatOf, openRoster, type RawRow, RosterFileError, scanZip } from "./roster-reader.ts";
 
 export type ImportJob = Selectable<ImportJobsTable>;
@@ -53,6 +53,8 @@ interface StagerDeps {
   db: Kysely<Database>;
   scope: string;
   now: () => Date;
+  /** Rows go straight to the registry: the insert itself finds people already registered. */
+  direct: boolean;
 }
 
 const EXTERNAL_ROSTER_TITLES: Record<ExternalRosterKind, string> = {
@@ -81,6 +83,15 @@ interface RosterKindSpec {
    * payload's values by column key (kinds whose stager keeps every row's display need none).
    */
   displayOf?(payload: Record<string, unknown>): Record<string, string>;
+  /**
+   * Kinds that a real import writes straight to the registry while reading the file (no staged
+   * valid rows): inserts protected payloads, saying which were inserted; the others (already
+   * registered) are rejected with `exists`.
+   */
+  direct?: {
+    insert(trx: Executor, payloads: Array<Record<string, unknown>>): Promise<boolean[]>;
+    exists: { column: string; code: string; message: string };
+  };
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
@@ -100,9 +111,16 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
         cipher: d.cipher,
         index: d.index,
         ctx: d.ctx,
-        existing: (b) => repo.existingIdNumbers(d.db, b),
+        existing: d.direct ? undefined : (b) => repo.existingIdNumbers(d.db, b),
       }),
     commit: (trx, job, from, to) => repo.commitPersons(trx, job.id, from, to),
+    direct: {
+      async insert(trx, payloads) {
+        const inserted = await repo.insertPersons(trx, payloads);
+        return payloads.map((p) => inserted.has(String(p.id_number_bidx)));
+      },
+      exists: PERSON_EXISTS,
+    },
     displayOf: (p) => ({
       name: str(p.name),
       idNumber: str(p.id_number_masked),
@@ -288,10 +306,12 @@ export function createImportsService(deps: ImportsDeps) {
   const { db, audit, cipher, clock } = deps;
   const importsDir = resolve(deps.dataDir, "imports");
   const running = new Map<string, Promise<void>>();
-  // rows committed so far by an atomic commit, whose transaction holds the job row until it ends
-  const liveProgress = new Map<string, number>();
-  const withLiveProgress = (j: ImportJob): ImportJob =>
-    j.status === "committing" && liveProgress.has(j.id) ? { ...j, processed_rows: liveProgress.get(j.id)! } : j;
+  // An atomic commit's transaction holds the job row until it ends (and, on embedded PGlite, the
+  // only connection): meanwhile the job and its progress are answered from memory.
+  const liveJobs = new Map<string, ImportJob>();
+  const setLive = (job: ImportJob, patch: Partial<ImportJob>) =>
+    liveJobs.set(job.id, { ...(liveJobs.get(job.id) ?? job), status: "committing", ...patch });
+  const withLiveProgress = (j: ImportJob): ImportJob => liveJobs.get(j.id) ?? j;
 
   const ctxOf = (job: ImportJob): RequestContext => ({
     actorId: job.created_by,
@@ -301,20 +321,9 @@ export function createImportsService(deps: ImportsDeps) {
     provinceCode: job.province_code,
   });
 
-  async function stage(job: ImportJob) {
+  /** The job's file opened as batches of raw rows, and its kind's stager (headers mapped). */
+  async function openStager(job: ImportJob, direct: boolean) {
     if (!job.file_path) throw new RosterFileError("IMPORT_FILE_INVALID", "导入文件已不存在，请重新上传");
-    await repo.deleteRows(db, job.id);
-    const started = clock();
-    await repo.updateJob(db, job.id, {
-      status: "staging",
-      processed_rows: 0,
-      committed_through: 0,
-      committed_rows: 0,
-      bytes_read: 0,
-      started_at: started,
-      updated_at: started,
-      error: null,
-    });
     const source = await openRoster(job.file_path, job.format as "csv" | "xlsx", deps.maxUnzippedBytes);
     const spec = ROSTER_KINDS[job.kind as ImportKind];
     const map = mapRosterHeaders(source.header, spec.columns);
@@ -330,7 +339,26 @@ export function createImportsService(deps: ImportsDeps) {
       today,
       ctx: { today, regionKnown: (c) => regions.has(c), regionInScope: (c) => !!scope && scopeCovers(scope, c) },
       now: clock,
+      direct,
     });
+    return { source, stager, spec };
+  }
+
+  async function stage(job: ImportJob) {
+    if (!job.file_path) throw new RosterFileError("IMPORT_FILE_INVALID", "导入文件已不存在，请重新上传");
+    await repo.deleteRows(db, job.id);
+    const started = clock();
+    await repo.updateJob(db, job.id, {
+      status: "staging",
+      processed_rows: 0,
+      committed_through: 0,
+      committed_rows: 0,
+      bytes_read: 0,
+      started_at: started,
+      updated_at: started,
+      error: null,
+    });
+    const { source, stager } = await openStager(job, false);
     let processed = 0;
     // Two-stage pipeline: while batch N is written, batch N+1 is parsed, validated and encrypted,
     // so the database and the Node process work at the same time.
@@ -367,8 +395,137 @@ export function createImportsService(deps: ImportsDeps) {
 
   /** The uploaded copy holds plain identifiers: it is deleted as soon as the rows are staged. */
   async function releaseFile(job: ImportJob) {
-    if (job.file_path && resolve(job.file_path).startsWith(importsDir)) await rm(job.file_path, { force: true });
+    await removeFile(job);
     await repo.updateJob(db, job.id, { file_path: null });
+  }
+
+  /** Only an uploaded copy is deleted (the CLI imports a local file in place). */
+  async function removeFile(job: ImportJob) {
+    if (job.file_path && resolve(job.file_path).startsWith(importsDir)) await rm(job.file_path, { force: true });
+  }
+
+  /**
+   * A real import of a kind with a direct path: each batch is read, validated and protected in Node
+   * while the previous one is inserted, valid rows go straight to the registry and only rejected
+   * rows are kept (for the report) — nothing is staged twice. Atomic: one transaction for the whole
+   * file. Chunked: one transaction per batch that also moves the watermark (the last row number
+   * written), so a rerun reads the file again, skips what is at or below it and writes the rest.
+   */
+  async function commitDirect(job: ImportJob) {
+    const started = clock();
+    // a job that was staging (an interrupted dry run, now imported for real) starts over
+    const resume = job.direct ? job.committed_through : 0;
+    if (!job.direct) await repo.deleteRows(db, job.id);
+    await repo.updateJob(db, job.id, {
+      status: "committing",
+      direct: true,
+      ...(job.direct ? {} : { processed_rows: 0, committed_through: 0, committed_rows: 0, bytes_read: 0 }),
+      started_at: started,
+      updated_at: started,
+      error: null,
+    });
+    const { source, stager, spec } = await openStager(job, true);
+    const { insert, exists } = spec.direct!;
+    /** Writes one prepared batch; returns how many rows reached the registry. */
+    const write = async (trx: Executor, staged: StagedRow[]) => {
+      const valid = staged.filter((r) => r.status === "valid");
+      const inserted = await insert(
+        trx,
+        valid.map((r) => r.payload!),
+      );
+      const rejected = staged.filter((r) => r.status === "rejected");
+      let n = 0;
+      valid.forEach((r, i) => {
+        if (inserted[i]) n++;
+        else rejected.push({ ...r, status: "rejected", errors: [exists] });
+      });
+      await repo.insertRows(trx, job.id, rejected);
+      return n;
+    };
+    let processed = job.direct ? job.processed_rows : 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    // one batch prepared while the previous one is written (two-stage pipeline, as in staging);
+    // a chunked import commits COMMIT_CHUNK rows per transaction
+    const unit = job.mode === "atomic" ? 5000 : COMMIT_CHUNK;
+    const pipelined = async (each: (staged: StagedRow[], last: number) => Promise<void>) => {
+      let todo: RawRow[] = [];
+      const flush = async () => {
+        const staged = await stager(todo);
+        const last = todo[todo.length - 1]!.rowNo;
+        todo = [];
+        await writing;
+        writing = each(staged, last);
+        // a failed write must not go unobserved while the next batch is prepared
+        writing.catch(() => {});
+        await yieldToEventLoop();
+      };
+      for await (const raw of source.rows) {
+        for (const r of raw) if (r.rowNo > resume) todo.push(r);
+        if (todo.length >= unit) await flush();
+      }
+      if (todo.length > 0) await flush();
+      await writing;
+    };
+    if (job.mode === "atomic") {
+      setLive(job, { direct: true, processed_rows: processed, started_at: started, committed_through: resume });
+      await db.transaction().execute(async (trx) => {
+        let committed = 0;
+        let last = resume;
+        await pipelined(async (staged, lastRow) => {
+          committed += await write(trx, staged);
+          processed += staged.length;
+          last = lastRow;
+          // the job row is written when the transaction ends: progress is kept in memory until then
+          setLive(job, { processed_rows: processed, bytes_read: source.bytesRead() });
+        });
+        await repo.advanceWatermark(trx, job.id, last, committed, clock());
+        await finishDirect(trx, job, processed, source.size);
+      });
+      liveJobs.delete(job.id);
+    } else {
+      await pipelined((staged, lastRow) =>
+        db.transaction().execute(async (trx) => {
+          await repo.lockWatermark(trx, job.id);
+          const n = await write(trx, staged);
+          processed += staged.length;
+          await repo.advanceWatermark(trx, job.id, lastRow, n, clock());
+          await repo.updateJob(trx, job.id, { processed_rows: processed, bytes_read: source.bytesRead() });
+        }),
+      );
+      await db.transaction().execute((trx) => finishDirect(trx, job, processed, source.size));
+    }
+  }
+
+  async function finishDirect(trx: Executor, job: ImportJob, processed: number, size: number) {
+    const rejected = await repo.rejectedCount(trx, job.id);
+    const { committed_rows: committed } = (await repo.findJob(trx, job.id))!;
+    const now = clock();
+    await repo.updateJob(trx, job.id, {
+      status: "committed",
+      total_rows: committed + rejected,
+      accepted_rows: committed,
+      rejected_rows: rejected,
+      processed_rows: processed,
+      bytes_read: size,
+      file_path: null,
+      finished_at: now,
+      updated_at: now,
+    });
+    await auditCommit(trx, job, committed, rejected);
+    // the file (plain identifiers) goes before the job says it is done; should this transaction
+    // still fail, the job asks for the file again and resumes
+    await removeFile(job);
+  }
+
+  function auditCommit(trx: Executor, job: ImportJob, committed: number, rejected: number) {
+    return audit.record(trx, ctxOf(job), {
+      action: "import.commit",
+      subjectType: "import_job",
+      subjectId: job.id,
+      fields:
+        job.kind === "persons" ? ["name", "idNumber", "phone", "residence"] : ["creditCode", "name", "contactPhone"],
+      detail: { kind: job.kind, mode: job.mode, committed, rejected },
+    });
   }
 
   async function commit(job: ImportJob) {
@@ -393,16 +550,10 @@ export function createImportsService(deps: ImportsDeps) {
         finished_at: now,
         updated_at: now,
       });
-      await audit.record(trx, ctxOf(job), {
-        action: "import.commit",
-        subjectType: "import_job",
-        subjectId: job.id,
-        fields:
-          job.kind === "persons" ? ["name", "idNumber", "phone", "residence"] : ["creditCode", "name", "contactPhone"],
-        detail: { kind: job.kind, mode: job.mode, committed: c.committed, rejected: c.rejected },
-      });
+      await auditCommit(trx, job, c.committed, c.rejected);
     };
     if (job.mode === "atomic") {
+      setLive(job, { processed_rows: 0, started_at: started });
       await db.transaction().execute(async (trx) => {
         let after = await repo.lockWatermark(trx, job.id);
         for (;;) {
@@ -414,11 +565,11 @@ export function createImportsService(deps: ImportsDeps) {
           });
           await repo.advanceWatermark(trx, job.id, chunk.last, n, clock());
           after = chunk.last;
-          // the job row is locked by this transaction: progress is kept in memory until it commits
-          liveProgress.set(job.id, after);
+          setLive(job, { processed_rows: after });
         }
         await finish(trx);
       });
+      liveJobs.delete(job.id);
       return;
     }
     let done = 0;
@@ -451,6 +602,15 @@ export function createImportsService(deps: ImportsDeps) {
       try {
         let job = await repo.findJob(db, jobId);
         if (!job) return;
+        const direct = !!ROSTER_KINDS[job.kind as ImportKind].direct;
+        if (direct && !job.dry_run && (job.status === "queued" || job.status === "staging")) {
+          await commitDirect(job);
+          return;
+        }
+        if (job.status === "committing" && job.direct) {
+          await commitDirect(job);
+          return;
+        }
         if (job.status === "queued" || job.status === "staging") {
           await stage(job);
           job = (await repo.findJob(db, jobId))!;
@@ -465,7 +625,7 @@ export function createImportsService(deps: ImportsDeps) {
         if (!(e instanceof RosterFileError)) deps.onError?.(jobId, e);
       } finally {
         running.delete(jobId);
-        liveProgress.delete(jobId);
+        liveJobs.delete(jobId);
       }
     })();
     running.set(jobId, p);
@@ -590,7 +750,8 @@ export function createImportsService(deps: ImportsDeps) {
     },
 
     async get(actor: Actor, id: string) {
-      return withLiveProgress(ownJob(actor, await repo.findJob(db, id)));
+      const live = liveJobs.get(id);
+      return ownJob(actor, live ?? (await repo.findJob(db, id)));
     },
 
     list: async (actor: Actor) => (await repo.listJobs(db, actor.userId, 20)).map(withLiveProgress),
