@@ -120,11 +120,34 @@ export async function startServer(
       .catch((e) => app.log.error({ err: String(e) }, "scheduled sweeps failed"));
   }, 5 * 60_000);
   scheduler.unref();
-  // The in-process recommendation index: built in the background, then kept fresh by polling.
+  // The in-process search index: built in the background; changes in this process are applied at
+  // once, those of other processes within a second (issue: visible to search within 1 s): polled
+  // twice a second.
+  const searchIndex = (app as unknown as { searchIndex: SearchIndex }).searchIndex;
+  const searchStarted = performance.now();
+  const searchLoaded = (
+    config.searchIndex ? searchIndex.loadAll() : Promise.reject(new Error("JIUYE_SEARCH_INDEX=off"))
+  )
+    .then(() =>
+      app.log.info(
+        { ms: Math.round(performance.now() - searchStarted), ...searchIndex.stats() },
+        "search index loaded",
+      ),
+    )
+    .catch((e) =>
+      config.searchIndex
+        ? app.log.error({ err: String(e) }, "search index load failed")
+        : app.log.info("search index off: searches use PostgreSQL full-text search"),
+    );
+  // The in-process recommendation index: built in the background after the search index (building
+  // both at once kept the garbage of both loads at the peak), then kept fresh by polling.
   const matchIndex = (app as unknown as { matchIndex: MatchIndexLoader }).matchIndex;
-  const indexStarted = performance.now();
-  matchIndex
-    .loadAll()
+  let indexStarted = 0;
+  searchLoaded
+    .then(() => {
+      indexStarted = performance.now();
+      return matchIndex.loadAll();
+    })
     .then(() =>
       app.log.info(
         {
@@ -140,23 +163,6 @@ export async function startServer(
     matchIndex.poll().catch((e) => app.log.error({ err: String(e) }, "match index poll failed"));
   }, 30_000);
   poller.unref();
-  // The in-process search index: built in the background; changes in this process are applied at
-  // once, those of other processes within a second (issue: visible to search within 1 s): polled
-  // twice a second.
-  const searchIndex = (app as unknown as { searchIndex: SearchIndex }).searchIndex;
-  const searchStarted = performance.now();
-  (config.searchIndex ? searchIndex.loadAll() : Promise.reject(new Error("JIUYE_SEARCH_INDEX=off")))
-    .then(() =>
-      app.log.info(
-        { ms: Math.round(performance.now() - searchStarted), ...searchIndex.stats() },
-        "search index loaded",
-      ),
-    )
-    .catch((e) =>
-      config.searchIndex
-        ? app.log.error({ err: String(e) }, "search index load failed")
-        : app.log.info("search index off: searches use PostgreSQL full-text search"),
-    );
   // one poll at a time; a request for another while one runs is kept and served right after it
   let polling = false;
   let pollAgain = false;

@@ -125,6 +125,17 @@ describe("the in-process recommendation index agrees with the SQL reference", ()
         null,
       );
       expect(loader.index.seekersFor(p, 20, asOf, { within: "320102" }), p.id).toEqual(staff);
+      // a short list fills with high scores at once: seekers wanting another occupation of the
+      // group are then skipped by tier, and must still be there when they score higher
+      const three = await service.referenceSeekers(
+        featuresOf(p),
+        3,
+        { kind: "region", prefix: "32" },
+        false,
+        new Set(),
+        null,
+      );
+      expect(loader.index.seekersFor(p, 3, asOf, { within: "32" }), p.id).toEqual(three);
       const employer = await service.referenceSeekers(
         featuresOf(p),
         20,
@@ -196,5 +207,88 @@ describe("the in-process recommendation index agrees with the SQL reference", ()
     expect(loader.index.postingsFor(created!.id, 5, asOf)).toBeNull();
     await loader.poll();
     expect(loader.index.postingsFor(created!.id, 5, asOf)!.length).toBeGreaterThan(0);
+  });
+});
+
+describe("seekers for a posting, visited by occupation tier", () => {
+  it("skips a tier only when nobody in it can reach the list: better-matched seekers of a sibling occupation still come first", async () => {
+    // an occupation o with a sibling in its 小类 (o2) and a cousin in its 中类 only (o3), none of
+    // them wanted by any seeker yet
+    const triple = (
+      await sql<{ o: string; o2: string; o3: string }>`
+        select a.code as o, b.code as o2, c.code as o3 from occupations a
+          join occupations b on b.level = 4 and left(b.code, 7) = left(a.code, 7) and b.code <> a.code
+          join occupations c on c.level = 4 and left(c.code, 4) = left(a.code, 4) and left(c.code, 7) <> left(a.code, 7)
+        where a.level = 4
+          and not exists (select 1 from seekers s where s.occupations && array[a.code, b.code, c.code]::text[])
+        order by a.code, b.code, c.code limit 1`.execute(t.db)
+    ).rows[0];
+    expect(triple).toBeDefined();
+    const { o, o2, o3 } = triple!;
+    const community = (
+      await sql<{ code: string }>`
+        select code from regions where level = 5 and code like '320102%'
+          and code not in (select region_code from seekers) order by code limit 1`.execute(t.db)
+    ).rows[0]!.code;
+    const people = await t.db
+      .selectFrom("persons")
+      .select("id")
+      .where("id", "not in", t.db.selectFrom("seekers").select("person_id"))
+      .orderBy("id")
+      .limit(12)
+      .execute();
+    expect(people).toHaveLength(12);
+    const skills = ["识图", "焊接", "安全规范", "质量检验"];
+    // 6 want o itself but have one skill of four (30 + 8 + …); 3 want o2 and have all four
+    // (20 + 30 + …, higher); 3 want o3 and have all four (10 + 30 + …)
+    const wants = [
+      ...Array(6).fill([o, skills.slice(0, 1)]),
+      ...Array(3).fill([o2, skills]),
+      ...Array(3).fill([o3, skills]),
+    ];
+    const ids: string[] = [];
+    for (const [i, [occ, sk]] of wants.entries()) {
+      const [row] = await t.db
+        .insertInto("seekers")
+        .values({
+          person_id: people[i]!.id,
+          province_code: "32",
+          region_code: community,
+          occupations: [occ],
+          skills: sk,
+          regions: ["320102"],
+          status: "active",
+          created_at: new Date(),
+          updated_at: new Date(),
+        })
+        .returning("id")
+        .execute();
+      ids.push(row!.id);
+      await loader.refreshSeeker(row!.id);
+    }
+    const posting = {
+      id: "00000000-0000-4000-8000-00000000abcd",
+      occupation_code: o,
+      skills,
+      region_code: community,
+      salary_type: "monthly",
+      salary_min_fen: 500_000,
+      salary_max_fen: 800_000,
+      education: null,
+      work_type: "full_time",
+    };
+    for (const k of [3, 5, 8]) {
+      const reference = await service.referenceSeekers(
+        featuresOf(posting),
+        k,
+        { kind: "region", prefix: community },
+        false,
+        new Set(),
+        null,
+      );
+      expect(loader.index.seekersFor(posting, k, asOf, { within: community })).toEqual(reference);
+      // the o2 seekers lead the list although the o seekers are visited first
+      expect(new Set(reference.slice(0, 3).map((m) => m.id))).toEqual(new Set(ids.slice(6, 9)));
+    }
   });
 });

@@ -84,6 +84,8 @@ type Bucket = number[] | Int32Array;
 const PREFIX_LENGTHS = [2, 4, 6, 9, 12];
 const PREFIX_SLOT: Record<number, number> = { 2: 0, 4: 1, 6: 2, 9: 3, 12: 4 };
 const DAY = 86_400_000;
+/** Best score a seeker can reach by tier (same occupation / 小类 / 中类): its points + 70 for the rest. */
+const TIER_BEST = [OCCUPATION_POINTS.same + 70, OCCUPATION_POINTS.minor + 70, OCCUPATION_POINTS.middle + 70];
 const dayNumber = (d: string | null) => (d ? Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY) : -1);
 
 export interface IndexedMatch {
@@ -155,8 +157,12 @@ export class MatchIndex {
   private readonly sAvail = new Column();
   private readonly sWork = new Column(Int8Array);
   private readonly sVisible = new Column(Int8Array);
-  /** middle → region key (city 4, province 2, or "*") → seeker slots */
-  private readonly sBuckets = new Map<number, Map<string, Bucket>>();
+  /**
+   * middle → region key (city 4, province 2, or "*") → occupation → seeker slots. By exact
+   * occupation so that seekersFor can visit the seekers who want the posting's occupation first and
+   * skip whole groups whose best possible score (their occupation points + 70) cannot reach the k-th.
+   */
+  private readonly sBuckets = new Map<number, Map<string, Map<number, Bucket>>>();
   /** seekers already visited by the current seekersFor (stamped, not hashed) */
   private sSeen = new Uint32Array(0);
   private stamp = 0;
@@ -170,12 +176,24 @@ export class MatchIndex {
     return id;
   }
 
-  private bucket(map: Map<number, Map<string, Bucket>>, middle: number, key: string, slot: number) {
-    let byKey = map.get(middle);
-    if (!byKey) {
-      byKey = new Map();
-      map.set(middle, byKey);
+  private static child<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+    let v = map.get(key);
+    if (v === undefined) {
+      v = make();
+      map.set(key, v);
     }
+    return v;
+  }
+
+  private bucket(map: Map<number, Map<string, Bucket>>, middle: number, key: string, slot: number) {
+    MatchIndex.append(
+      MatchIndex.child(map, middle, () => new Map()),
+      key,
+      slot,
+    );
+  }
+
+  private static append<K>(byKey: Map<K, Bucket>, key: K, slot: number) {
     let list = byKey.get(key);
     if (!list) {
       list = [];
@@ -196,9 +214,11 @@ export class MatchIndex {
       c.trim();
     for (const l of [this.sOccs, this.sSkills, this.sRegions]) l.trim();
     // bucket lists as Int32Array: 4 bytes a slot instead of 8 (and no spare capacity)
-    for (const map of [this.pBuckets, this.sBuckets])
-      for (const byKey of map.values())
-        for (const [key, list] of byKey) if (Array.isArray(list)) byKey.set(key, Int32Array.from(list));
+    const pack = <K>(byKey: Map<K, Bucket>) => {
+      for (const [key, list] of byKey) if (Array.isArray(list)) byKey.set(key, Int32Array.from(list));
+    };
+    for (const byKey of this.pBuckets.values()) pack(byKey);
+    for (const byKey of this.sBuckets.values()) for (const byOcc of byKey.values()) pack(byOcc);
     this.pSlot.trim();
     this.sSlot.trim();
   }
@@ -256,8 +276,15 @@ export class MatchIndex {
     this.sVisible.push(s.employer_visible ? 1 : 0);
     const keys =
       s.regions.length === 0 ? ["*"] : [...new Set(s.regions.map((r) => (r.length >= 4 ? r.slice(0, 4) : r)))];
-    for (const middle of new Set(occs.map((o) => this.middleOf[o] as number)))
-      for (const k of keys) this.bucket(this.sBuckets, middle, k, slot);
+    for (const occ of new Set(occs)) {
+      const byKey = MatchIndex.child(this.sBuckets, this.middleOf[occ] as number, () => new Map());
+      for (const k of keys)
+        MatchIndex.append(
+          MatchIndex.child(byKey, k, () => new Map()),
+          occ,
+          slot,
+        );
+    }
   }
 
   /**
@@ -431,23 +458,36 @@ export class MatchIndex {
     // whether a home region lies within `within`, decided once per region
     const within = opts.within;
     const inside = within ? new Int8Array(this.regions.values.length) : null;
+    // the seekers' buckets in three tiers by what their occupation can earn against the posting's:
+    // same occupation, same 小类, same 中类 only; a tier whose best score (its occupation points and
+    // full marks on the rest) is below the k-th score so far is not visited
+    const pOcc = this.pOcc.get(p);
+    const tiers: Bucket[][] = [[], [], []];
     const region = posting.region_code;
     for (const key of [region.slice(0, 4), region.slice(0, 2), "*"]) {
-      for (const s of byKey.get(key) ?? []) {
-        if (this.sAlive.get(s) === 0 || seen[s] === stamp) continue;
-        seen[s] = stamp;
-        if (opts.employerVisibleOnly && this.sVisible.get(s) === 0) continue;
-        if (inside && within) {
-          const home = this.sHome.get(s);
-          if (inside[home] === 0) inside[home] = (this.regions.values[home] as string).startsWith(within) ? 1 : -1;
-          if (inside[home] === -1) continue;
-        }
-        if (excluded.size && excluded.has(s)) continue;
-        const floor = out.length === k ? (out[k - 1] as IndexedMatch).score : -1;
-        const score = this.score(s, p, asOfDay, floor);
-        if (score < 0 || score < floor) continue;
-        MatchIndex.top(k, out, { id: this.sSlot.idOf(s), score });
+      for (const [occ, list] of byKey.get(key) ?? []) {
+        const tier = occ === pOcc ? 0 : this.minorOf[occ] === this.minorOf[pOcc] ? 1 : 2;
+        (tiers[tier] as Bucket[]).push(list);
       }
+    }
+    for (let t = 0; t < 3; t++) {
+      if (out.length === k && TIER_BEST[t]! < (out[k - 1] as IndexedMatch).score) break;
+      for (const list of tiers[t] as Bucket[])
+        for (const s of list) {
+          if (this.sAlive.get(s) === 0 || seen[s] === stamp) continue;
+          seen[s] = stamp;
+          if (opts.employerVisibleOnly && this.sVisible.get(s) === 0) continue;
+          if (inside && within) {
+            const home = this.sHome.get(s);
+            if (inside[home] === 0) inside[home] = (this.regions.values[home] as string).startsWith(within) ? 1 : -1;
+            if (inside[home] === -1) continue;
+          }
+          if (excluded.size && excluded.has(s)) continue;
+          const floor = out.length === k ? (out[k - 1] as IndexedMatch).score : -1;
+          const score = this.score(s, p, asOfDay, floor);
+          if (score < 0 || score < floor) continue;
+          MatchIndex.top(k, out, { id: this.sSlot.idOf(s), score });
+        }
     }
     return out;
   }
