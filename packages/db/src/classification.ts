@@ -409,6 +409,7 @@ export const DATA_CLASSES: Record<string, Record<string, DataClass>> = {
     file_size: "internal",
     bytes_read: "internal",
     dry_run: "internal",
+    direct: "internal",
     file_path: "internal",
     error: "internal",
     started_at: "internal",
