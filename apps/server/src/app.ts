@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyCookie from "@fastify/cookie";
-import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
@@ -26,6 +25,7 @@ import { registerErrorHandling } from "./errors/error-handler.ts";
 import type { Clock } from "./lib/executor.ts";
 import { createFieldCipher } from "./lib/field-cipher.ts";
 import { createLogger } from "./lib/logger.ts";
+import { securityHeaders } from "./lib/security-headers.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
@@ -189,7 +189,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const observe = deps.observeResponse;
   if (observe) app.addHook("onSend", async (req, _reply, payload) => observe(req, payload));
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: CSP }, crossOriginEmbedderPolicy: false });
+  const headers = securityHeaders({ contentSecurityPolicy: { directives: CSP }, crossOriginEmbedderPolicy: false });
+  app.addHook("onRequest", async (_req, reply) => {
+    reply.headers(headers);
+  });
   await app.register(fastifyUnderPressure, {
     maxEventLoopDelay: 1000,
     retryAfter: 10,

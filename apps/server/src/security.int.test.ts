@@ -366,6 +366,14 @@ describe("headers and documents", () => {
     expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["strict-transport-security"]).toBeDefined();
+    // on API answers and refusals alike (computed once at start, set on every reply)
+    for (const url of ["/api/v1/health", "/api/v1/persons"]) {
+      const api = await t.request(null, { method: "GET", url });
+      expect(api.headers["content-security-policy"], url).toContain("frame-ancestors 'none'");
+      expect(api.headers["x-frame-options"], url).toBe("SAMEORIGIN");
+      expect(api.headers["referrer-policy"], url).toBe("no-referrer");
+      expect(api.headers["x-powered-by"], url).toBeUndefined();
+    }
   });
 
   it("publishes an OpenAPI 3.1 document generated from the request schemas, and its reference page", async () => {
