@@ -89,6 +89,15 @@ describe("audit log", () => {
           ),
       ),
     );
+    // more than one sealing chunk (500 rows), committed in one go
+    await t.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 1234; i++)
+        await audit.record(
+          trx,
+          { actorId: null, actorRole: null, ip: null, requestId: `b${i}` },
+          { action: "test.bulk" },
+        );
+    });
     await Promise.all([audit.seal(t.db), audit.seal(t.db), audit.seal(t.db)]);
     await audit.seal(t.db);
     const unsealed = await sql<{
@@ -101,5 +110,10 @@ describe("audit log", () => {
       n: number;
     }>`select count(*)::int as n from (select seq from audit_chain group by seq having count(*) > 1) d`.execute(t.db);
     expect(dup.rows[0]!.n).toBe(0);
+    // one unbroken chain across the sealing chunks: every link names the hash of the link before it
+    const gaps = await sql<{ n: number }>`
+      select count(*)::int as n from (select prev_hash, lag(hash) over (order by pos) as before from audit_chain) l
+      where l.before is not null and l.before <> l.prev_hash`.execute(t.db);
+    expect(gaps.rows[0]!.n).toBe(0);
   });
 });
