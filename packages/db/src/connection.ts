@@ -31,6 +31,29 @@ export interface ConnectOptions {
   onIdleClientError?: (err: Error) => void;
 }
 
+/**
+ * Statement texts run as named prepared statements on a PostgreSQL server: parsed and planned once
+ * per pooled connection instead of on every execution. Only the hot, fixed-text statements of the
+ * read path are registered (explicitly, by `prepareStatement`), so the set stays small: for the
+ * scoped person read, planning cost PostgreSQL more than executing.
+ */
+const PREPARED = new Map<string, string>();
+const MAX_PREPARED = 100;
+
+export function prepareStatement(text: string): void {
+  if (!PREPARED.has(text) && PREPARED.size < MAX_PREPARED) PREPARED.set(text, `jiuye_${PREPARED.size + 1}`);
+}
+
+/** Routes registered texts of a pooled client through pg's named-statement path. */
+function preparing(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, ...rest: unknown[]) => {
+    const name = typeof text === "string" ? PREPARED.get(text) : undefined;
+    if (name === undefined || rest.length > 1 || typeof rest[0] === "function") return query(text, ...rest);
+    return query({ name, text, values: rest[0] });
+  };
+}
+
 /** Opens the database: a PostgreSQL server when a URL is given, otherwise embedded PGlite. */
 export async function openDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
@@ -39,6 +62,7 @@ export async function openDatabase(options: ConnectOptions): Promise<DatabaseHan
     // emits 'error' on the pool; without a listener that would crash the process. The pool
     // discards the client and the next query opens a new connection.
     pool.on("error", (err) => options.onIdleClientError?.(err));
+    pool.on("connect", preparing);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: "server", close: () => db.destroy() };
   }

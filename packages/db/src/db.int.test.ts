@@ -75,6 +75,25 @@ describe("server connections", () => {
     }
   });
 
+  it("run registered statements as named prepared statements, with the same results, others unnamed", async () => {
+    const { openDatabase, prepareStatement } = await import("./connection.ts");
+    const h = await openDatabase({ databaseUrl: serverUrl, poolSize: 1 });
+    try {
+      const hot = sql<{ n: number }>`select ${41}::int + 1 as n /* prepared-test */`.compile(h.db);
+      const cold = sql<{ n: number }>`select ${1}::int + 1 as n /* unprepared-test */`.compile(h.db);
+      prepareStatement(hot.sql);
+      for (let i = 0; i < 3; i++) {
+        expect((await h.db.executeQuery(hot)).rows).toEqual([{ n: 42 }]);
+        expect((await h.db.executeQuery(cold)).rows).toEqual([{ n: 2 }]);
+      }
+      // same (only) pooled connection: its session holds the one registered text, prepared once
+      const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(h.db);
+      expect(prepared.rows.map((r) => r.statement)).toEqual([hot.sql]);
+    } finally {
+      await h.close();
+    }
+  });
+
   it("deliver postings notifications to a listener, which reconnects after losing its connection", async () => {
     const { openDatabase, ensureServerDatabase, dropServerDatabase, listenForNotifications } = await import(
       "./connection.ts"

@@ -1,6 +1,6 @@
 import type { AuditRow } from "@jiuye/db";
 import { sql } from "kysely";
-import type { Executor } from "../../lib/executor.ts";
+import { type Executor, executePrepared } from "../../lib/executor.ts";
 
 /** Only one sealer at a time extends the chain (across server processes too). */
 const SEALER_LOCK = 72010001;
@@ -23,10 +23,18 @@ export const auditRepository = {
     db: Executor,
     rows: Array<Omit<AuditRow, "seq" | "detail"> & { detail: Record<string, unknown> | null }>,
   ): Promise<void> {
-    await db
-      .insertInto("audit_log")
-      .values(rows.map((row) => ({ ...row, detail: row.detail ? JSON.stringify(row.detail) : null })) as never)
-      .execute();
+    // one fixed statement for any number of rows (the batch travels as one JSON document), run as a
+    // prepared statement: every audited read ends in this insert
+    await executePrepared(
+      db,
+      sql`insert into audit_log (at, actor_id, actor_role, ip, action, subject_type, subject_id, fields, purpose,
+                                 outcome, request_id, detail, province_code)
+          select r.at, r.actor_id, r.actor_role, r.ip, r.action, r.subject_type, r.subject_id,
+                 coalesce(r.fields, '{}'), r.purpose, r.outcome, r.request_id, r.detail, r.province_code
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(at timestamptz, actor_id uuid,
+            actor_role text, ip text, action text, subject_type text, subject_id text, fields text[], purpose text,
+            outcome text, request_id text, detail jsonb, province_code text)`,
+    );
   },
 
   async tryLockSealer(db: Executor): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Database, PersonsTable } from "@jiuye/db";
 import { type Expression, type ExpressionBuilder, type Insertable, type SqlBool, sql } from "kysely";
-import type { Executor } from "../../lib/executor.ts";
+import { type Executor, executePrepared } from "../../lib/executor.ts";
 import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 
 /** The visibility of person records for one caller: a region subtree, or exactly one person. */
@@ -96,7 +96,7 @@ export const personsRepository = {
   async search(db: Executor, scope: PersonScope, f: PersonFilter, page: number, pageSize: number) {
     if (f.idNumberBidx) {
       // the blind index is unique: at most one match, so the page is the count (one query, not two)
-      const match = await one(db, scope).where(personFilter(f)).limit(1).execute();
+      const match = await executePrepared(db, one(db, scope).where(personFilter(f)).limit(1));
       return { rows: page === 1 ? match : [], total: match.length };
     }
     const q = filtered(db, scope, f);
@@ -113,8 +113,8 @@ export const personsRepository = {
     return { rows, total: Number(total.n) };
   },
 
-  findById(db: Executor, scope: PersonScope, id: string) {
-    return one(db, scope).where("persons.id", "=", id).executeTakeFirst();
+  async findById(db: Executor, scope: PersonScope, id: string) {
+    return (await executePrepared(db, one(db, scope).where("persons.id", "=", id)))[0];
   },
 
   /** People in scope with these blind-indexed ID numbers (imports and other systems' records). */
