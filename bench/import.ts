@@ -150,7 +150,7 @@ for (const [label, r] of [
   [".xlsx", xlsxRun],
 ] as const) {
   console.log(
-    `  jiuye import ${label} (validate, protect, stage, commit) ${r.s.toFixed(1).padStart(6)} s   ${rate(rows, r.s)}   status ${r.job.status}, accepted ${r.job.accepted_rows.toLocaleString()}, rejected ${r.job.rejected_rows.toLocaleString()}, accepted + rejected = ${(r.job.accepted_rows + r.job.rejected_rows).toLocaleString()} (stage ${(r.s - r.commitS).toFixed(1)} s, commit ${r.commitS.toFixed(1)} s)`,
+    `  jiuye import ${label} (read, validate, protect, insert) ${r.s.toFixed(1).padStart(6)} s   ${rate(rows, r.s)}   status ${r.job.status}, accepted ${r.job.accepted_rows.toLocaleString()}, rejected ${r.job.rejected_rows.toLocaleString()}, accepted + rejected = ${(r.job.accepted_rows + r.job.rejected_rows).toLocaleString()} (${r.job.direct ? "direct: rows inserted as the file is read" : `stage ${(r.s - r.commitS).toFixed(1)} s, commit ${r.commitS.toFixed(1)} s`})`,
   );
 }
 const csvPass = csvRun.s <= 10 && rows / csvRun.s >= 0.2 * (rows / copyS);
