@@ -159,4 +159,9 @@ export const LedgerEntrySchema = z
     recordedAt: z.string(),
   })
   .meta({ id: "LedgerEntry" });
-export const LedgerListSchema = pageOf(LedgerEntrySchema).meta({ id: "LedgerList" });
+export const LedgerListSchema = pageOf(LedgerEntrySchema)
+  .extend({
+    /** `total` is a lower bound: more events match than were counted (narrow the filter). */
+    totalCapped: z.boolean(),
+  })
+  .meta({ id: "LedgerList" });

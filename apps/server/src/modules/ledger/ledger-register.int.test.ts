@@ -65,6 +65,7 @@ describe("实名台账: the ledger as a list", () => {
     const body = res.json();
     // 王: 1 event; 李: unemployment, its automatic end on employment, employment; 赵: unemployment + correction
     expect(body.total).toBe(6);
+    expect(body.totalCapped).toBe(false);
     const dates = body.items.map((e: { date: string }) => e.date);
     expect(dates).toEqual([...dates].sort().reverse());
     expect(body.items.map((e: { personName: string }) => e.personName)).not.toContain("秦远");
@@ -185,5 +186,20 @@ describe("实名台账: the ledger as a list", () => {
       .executeTakeFirstOrThrow();
     expect(audit.purpose).toBe("benefit_payment");
     expect((typeof audit.detail === "string" ? JSON.parse(audit.detail) : audit.detail).rows).toBe(2);
+  });
+});
+
+describe("实名台账 counts", () => {
+  it("counts matching events up to a cap and says when there are more, the page unchanged", async () => {
+    const { ledgerRepository } = await import("./ledger.repository.ts");
+    const scope = { kind: "region", prefix: "320102" } as const;
+    const exact = await ledgerRepository.register(t.db, scope, {}, 1, 4, 10);
+    expect(exact).toMatchObject({ total: 6, capped: false });
+    const atCap = await ledgerRepository.register(t.db, scope, {}, 1, 4, 6);
+    expect(atCap).toMatchObject({ total: 6, capped: false });
+    const capped = await ledgerRepository.register(t.db, scope, {}, 1, 4, 5);
+    expect(capped).toMatchObject({ total: 5, capped: true });
+    expect(capped.rows.map((r) => r.id)).toEqual(exact.rows.map((r) => r.id));
+    expect(capped.rows).toHaveLength(4);
   });
 });

@@ -14,6 +14,9 @@ import { reasonLabel, summarize } from "./ledger.presenter.ts";
 import { type LedgerFilter, ledgerRepository as repo } from "./ledger.repository.ts";
 
 export type LedgerRegisterService = ReturnType<typeof createLedgerRegisterService>;
+/** The 台账 list counts matching events up to this many ("10000+" beyond: narrow the filter). */
+export const REGISTER_COUNT_CAP = 10_000;
+
 type RegisterRow = Awaited<ReturnType<typeof repo.register>>["rows"][number];
 
 const EXPORT_HEADERS = [
@@ -94,14 +97,27 @@ export function createLedgerRegisterService(deps: {
       const scope = personScopeOf(actor);
       if (scope.kind !== "region") throw new AppError("FORBIDDEN");
       const filter = filterOf(query);
-      const { rows, total } = await repo.register(db, scope, filter, query.page, query.pageSize);
+      const { rows, total, capped } = await repo.register(
+        db,
+        scope,
+        filter,
+        query.page,
+        query.pageSize,
+        REGISTER_COUNT_CAP,
+      );
       await audit.record(db, ctx, {
         action: "ledger.list",
         subjectType: "person",
         fields: ["name", "idNumberMasked", "ledger"],
-        detail: { filters: usedFilters(filter), returned: rows.length, total },
+        detail: { filters: usedFilters(filter), returned: rows.length, total, capped },
       });
-      return { items: rows.map(presentLedgerEntry), total, page: query.page, pageSize: query.pageSize };
+      return {
+        items: rows.map(presentLedgerEntry),
+        total,
+        totalCapped: capped,
+        page: query.page,
+        pageSize: query.pageSize,
+      };
     },
 
     async exportList(

@@ -70,10 +70,14 @@ const REGISTER_COLUMNS = [
 ] as const;
 
 export const ledgerRepository = {
-  /** One page of the 实名台账, newest first, and the number of events the filter matches. */
-  async register(db: Executor, scope: PersonScope, f: LedgerFilter, page: number, pageSize: number) {
+  /**
+   * One page of the 实名台账, newest first, and how many events the filter matches — counted up to
+   * `cap` only (`capped` when there are more): a city's full count took PostgreSQL about a second
+   * (569k events of 1M people) while the page itself takes milliseconds.
+   */
+  async register(db: Executor, scope: PersonScope, f: LedgerFilter, page: number, pageSize: number, cap: number) {
     const q = registerQuery(db, scope, f);
-    const [rows, total] = await Promise.all([
+    const [rows, counted] = await Promise.all([
       q
         .select(REGISTER_COLUMNS)
         .orderBy("e.event_date", "desc")
@@ -82,9 +86,18 @@ export const ledgerRepository = {
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+      db
+        .selectFrom(
+          q
+            .select(sql<number>`1`.as("one"))
+            .limit(cap + 1)
+            .as("c"),
+        )
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow(),
     ]);
-    return { rows, total: Number(total.n) };
+    const n = Number(counted.n);
+    return { rows, total: Math.min(n, cap), capped: n > cap };
   },
 
   async countRegister(db: Executor, scope: PersonScope, f: LedgerFilter): Promise<number> {

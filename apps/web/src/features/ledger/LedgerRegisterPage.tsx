@@ -23,7 +23,7 @@ type Entry = {
   voided: boolean;
   recordedAt: string;
 };
-type Page = { items: Entry[]; total: number; page: number; pageSize: number };
+type Page = { items: Entry[]; total: number; totalCapped: boolean; page: number; pageSize: number };
 type Filter = { type?: string; from?: string; to?: string; regionCode?: string; q?: string; employer?: string };
 type FormValues = Omit<Filter, "from" | "to"> & { dates?: [Dayjs | null, Dayjs | null] | null };
 
@@ -61,7 +61,7 @@ export function LedgerRegisterPage() {
     setData(null);
     api<Page>("GET", `/ledger${query({ page, pageSize: 20, ...filter })}`).then(setData, (e) => {
       message.error(errorMessage(e));
-      setData({ items: [], total: 0, page, pageSize: 20 });
+      setData({ items: [], total: 0, totalCapped: false, page, pageSize: 20 });
     });
   }, [page, filter, message]);
   useEffect(load, [load]);
@@ -121,7 +121,8 @@ export function LedgerRegisterPage() {
           pageSize: 20,
           showSizeChanger: false,
           onChange: setPage,
-          showTotal: (t) => `共 ${t} 条登记`,
+          showTotal: (t) =>
+            data?.totalCapped ? `超过 ${t.toLocaleString()} 条登记，请缩小查询条件` : `共 ${t} 条登记`,
         }}
         onRow={(e) => ({ onClick: () => void openPerson(e.personId), style: { cursor: "pointer" } })}
         columns={[
