@@ -37,4 +37,12 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
+/** A page of a list whose total is counted up to a cap (lists that can match a whole city). */
+export function cappedPageOf<T extends z.ZodType>(item: T) {
+  return pageOf(item).extend({
+    /** `total` is a lower bound: more match than were counted (narrow the filter). */
+    totalCapped: z.boolean(),
+  });
+}
+
 export const OkSchema = z.object({ ok: z.literal(true) });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PageQuery, pageOf, RegionCodeSchema, UuidSchema } from "./common.ts";
+import { cappedPageOf, PageQuery, RegionCodeSchema, UuidSchema } from "./common.ts";
 
 const DateSchema = z.iso.date({ message: "日期格式应为 YYYY-MM-DD" });
 
@@ -159,9 +159,4 @@ export const LedgerEntrySchema = z
     recordedAt: z.string(),
   })
   .meta({ id: "LedgerEntry" });
-export const LedgerListSchema = pageOf(LedgerEntrySchema)
-  .extend({
-    /** `total` is a lower bound: more events match than were counted (narrow the filter). */
-    totalCapped: z.boolean(),
-  })
-  .meta({ id: "LedgerList" });
+export const LedgerListSchema = cappedPageOf(LedgerEntrySchema).meta({ id: "LedgerList" });

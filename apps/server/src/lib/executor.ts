@@ -1,5 +1,13 @@
 import { type Database, prepareStatement } from "@jiuye/db";
-import type { Compilable, CompiledQuery, Kysely, RawBuilder, Transaction } from "kysely";
+import {
+  type Compilable,
+  type CompiledQuery,
+  type Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  sql,
+  type Transaction,
+} from "kysely";
 
 /** A connection or an open transaction: repositories take one as their first argument. */
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -25,4 +33,30 @@ export async function executePrepared<O>(db: Executor, query: Compilable<O> | Ra
   const compiled = (query as { compile(on: Executor): CompiledQuery<O> }).compile(db);
   prepareStatement(compiled.sql);
   return (await db.executeQuery(compiled)).rows;
+}
+
+/** Lists count their matches up to this many; beyond it the caller is told to narrow the filter. */
+export const LIST_COUNT_CAP = 10_000;
+
+/**
+ * How many rows a list query matches, counted up to `cap` (`capped` when there are more): a
+ * city's full count cost PostgreSQL hundreds of milliseconds to a second per page view, while
+ * the page itself takes milliseconds. Used by repositories for list totals.
+ */
+export async function cappedCount<DB, TB extends keyof DB>(
+  db: Executor,
+  query: SelectQueryBuilder<DB, TB, object>,
+  cap: number,
+): Promise<{ total: number; capped: boolean }> {
+  const r = await db
+    .selectFrom(
+      query
+        .select(sql<number>`1`.as("one"))
+        .limit(cap + 1)
+        .as("c"),
+    )
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  const n = Number(r.n);
+  return { total: Math.min(n, cap), capped: n > cap };
 }

@@ -5,7 +5,7 @@ import { CONTRACT_TYPE_NAMES, EMPLOYMENT_FORM_NAMES, LEDGER_EVENT_TYPE_NAMES, sh
 import type { Kysely } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
-import type { RequestContext } from "../../lib/executor.ts";
+import { LIST_COUNT_CAP, type RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { tableWriter } from "../../lib/spreadsheet.ts";
 import type { AuditService } from "../audit/audit.service.ts";
@@ -14,9 +14,6 @@ import { reasonLabel, summarize } from "./ledger.presenter.ts";
 import { type LedgerFilter, ledgerRepository as repo } from "./ledger.repository.ts";
 
 export type LedgerRegisterService = ReturnType<typeof createLedgerRegisterService>;
-/** The 台账 list counts matching events up to this many ("10000+" beyond: narrow the filter). */
-export const REGISTER_COUNT_CAP = 10_000;
-
 type RegisterRow = Awaited<ReturnType<typeof repo.register>>["rows"][number];
 
 const EXPORT_HEADERS = [
@@ -103,7 +100,7 @@ export function createLedgerRegisterService(deps: {
         filter,
         query.page,
         query.pageSize,
-        REGISTER_COUNT_CAP,
+        LIST_COUNT_CAP,
       );
       await audit.record(db, ctx, {
         action: "ledger.list",

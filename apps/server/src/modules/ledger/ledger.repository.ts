@@ -1,6 +1,6 @@
 import type { LedgerEventsTable, LedgerSpellsTable } from "@jiuye/db";
 import { type Insertable, type Selectable, sql } from "kysely";
-import type { Executor } from "../../lib/executor.ts";
+import { cappedCount, type Executor } from "../../lib/executor.ts";
 import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 import type { AuditRowValues } from "../audit/audit.service.ts";
 import { inPersonScope, type PersonScope } from "../persons/persons.repository.ts";
@@ -77,7 +77,7 @@ export const ledgerRepository = {
    */
   async register(db: Executor, scope: PersonScope, f: LedgerFilter, page: number, pageSize: number, cap: number) {
     const q = registerQuery(db, scope, f);
-    const [rows, counted] = await Promise.all([
+    const [rows, count] = await Promise.all([
       q
         .select(REGISTER_COLUMNS)
         .orderBy("e.event_date", "desc")
@@ -86,18 +86,9 @@ export const ledgerRepository = {
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .execute(),
-      db
-        .selectFrom(
-          q
-            .select(sql<number>`1`.as("one"))
-            .limit(cap + 1)
-            .as("c"),
-        )
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow(),
+      cappedCount(db, q, cap),
     ]);
-    const n = Number(counted.n);
-    return { rows, total: Math.min(n, cap), capped: n > cap };
+    return { rows, ...count };
   },
 
   async countRegister(db: Executor, scope: PersonScope, f: LedgerFilter): Promise<number> {

@@ -101,7 +101,16 @@ describe("region scope", () => {
     });
     expect(page2.json()).toMatchObject({ items: [], total: 1, page: 2 });
     // and the city worker sees both
-    expect((await t.request(city, { method: "GET", url: "/api/v1/persons?pageSize=200" })).json().total).toBe(2);
+    const all = (await t.request(city, { method: "GET", url: "/api/v1/persons?pageSize=200" })).json();
+    expect(all).toMatchObject({ total: 2, totalCapped: false });
+    // the count stops at its cap and says so; the page is the same
+    const { personsRepository } = await import("./persons.repository.ts");
+    const scope = { kind: "region", prefix: "3201" } as const;
+    const exact = await personsRepository.search(t.db, scope, {}, 1, 200, 2);
+    const capped = await personsRepository.search(t.db, scope, {}, 1, 200, 1);
+    expect(exact).toMatchObject({ total: 2, capped: false });
+    expect(capped).toMatchObject({ total: 1, capped: true });
+    expect(capped.rows.map((r) => r.id)).toEqual(exact.rows.map((r) => r.id));
   });
 
   it("an individual sees only their own record", async () => {

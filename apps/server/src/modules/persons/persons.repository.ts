@@ -1,6 +1,6 @@
 import type { Database, PersonsTable } from "@jiuye/db";
 import { type Expression, type ExpressionBuilder, type Insertable, type SqlBool, sql } from "kysely";
-import { type Executor, executePrepared } from "../../lib/executor.ts";
+import { cappedCount, type Executor, executePrepared } from "../../lib/executor.ts";
 import { containsPattern, prefixPattern } from "../../lib/scope.ts";
 
 /** The visibility of person records for one caller: a region subtree, or exactly one person. */
@@ -93,14 +93,15 @@ function filtered(db: Executor, scope: PersonScope, f: PersonFilter) {
 
 /** 劳动者: every query carries the caller's scope; nothing here returns a row outside it. */
 export const personsRepository = {
-  async search(db: Executor, scope: PersonScope, f: PersonFilter, page: number, pageSize: number) {
+  /** One page of people and how many match, counted up to `cap` (`capped` when there are more). */
+  async search(db: Executor, scope: PersonScope, f: PersonFilter, page: number, pageSize: number, cap: number) {
     if (f.idNumberBidx) {
       // the blind index is unique: at most one match, so the page is the count (one query, not two)
       const match = await executePrepared(db, one(db, scope).where(personFilter(f)).limit(1));
-      return { rows: page === 1 ? match : [], total: match.length };
+      return { rows: page === 1 ? match : [], total: match.length, capped: false };
     }
     const q = filtered(db, scope, f);
-    const [rows, total] = await Promise.all([
+    const [rows, count] = await Promise.all([
       q
         .select(COLUMNS)
         .orderBy("persons.residence_region_code")
@@ -108,9 +109,10 @@ export const personsRepository = {
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+      // a city's full count: ~330 ms at 1M people, for every page view
+      cappedCount(db, q, cap),
     ]);
-    return { rows, total: Number(total.n) };
+    return { rows, ...count };
   },
 
   async findById(db: Executor, scope: PersonScope, id: string) {

@@ -4,7 +4,7 @@ import { checkIdNumber, EDUCATION_LABELS, type EducationLevel, scopeCovers, shan
 import type { Kysely } from "kysely";
 import { AppError } from "../../errors/catalogue.ts";
 import type { Actor } from "../../lib/actor.ts";
-import type { Clock, RequestContext } from "../../lib/executor.ts";
+import { type Clock, LIST_COUNT_CAP, type RequestContext } from "../../lib/executor.ts";
 import type { FieldCipher } from "../../lib/field-cipher.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 import { tableWriter } from "../../lib/spreadsheet.ts";
@@ -53,7 +53,7 @@ export function createPersonsService(deps: PersonsDeps) {
       };
       // No transaction: the two reads run in parallel on the pool and the audit row is
       // group-committed; the response still waits until that row is durable.
-      const { rows, total } = await repo.search(db, scope, filter, query.page, query.pageSize);
+      const { rows, total, capped } = await repo.search(db, scope, filter, query.page, query.pageSize, LIST_COUNT_CAP);
       await audit.record(db, ctx, {
         action: "person.search",
         subjectType: "person",
@@ -64,7 +64,13 @@ export function createPersonsService(deps: PersonsDeps) {
           total,
         },
       });
-      return { items: rows.map(presentPerson), total, page: query.page, pageSize: query.pageSize };
+      return {
+        items: rows.map(presentPerson),
+        total,
+        totalCapped: capped,
+        page: query.page,
+        pageSize: query.pageSize,
+      };
     },
 
     async get(actor: Actor, id: string, ctx: RequestContext) {

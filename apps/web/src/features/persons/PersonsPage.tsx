@@ -12,7 +12,7 @@ import { ProfilePanel } from "./ProfilePanel";
 import { RevealButton } from "./RevealButton";
 import { useOpenPerson } from "./useOpenPerson";
 
-type Page = { items: Person[]; total: number; page: number; pageSize: number };
+type Page = { items: Person[]; total: number; totalCapped: boolean; page: number; pageSize: number };
 type Filter = { q?: string; idNumber?: string; phone?: string };
 
 export function PersonsPage() {
@@ -67,7 +67,7 @@ export function PersonsPage() {
           total: data?.total,
           pageSize: 20,
           onChange: setPage,
-          showTotal: (t) => `共 ${t} 人`,
+          showTotal: (t) => (data?.totalCapped ? `超过 ${t.toLocaleString()} 人，请缩小查询条件` : `共 ${t} 人`),
         }}
         onRow={(p) => ({ onClick: () => void openPerson(p.id), style: { cursor: "pointer" } })}
         columns={[
