@@ -6,7 +6,7 @@
  * Targets: .csv ≤ 10 s (≥ 20% of the raw COPY rate); .xlsx ≤ 45 s (within 1.4× of the bare read).
  * Options (env): BENCH_DATABASE_URL, BENCH_ROWS (1000000), BENCH_MODE (atomic | chunked, default atomic).
  */
-import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -116,8 +116,26 @@ const actor = caseWorkerActor({
 });
 const ctx = { actorId: user.id, actorRole: "case_worker", ip: null, requestId: "bench", provinceCode: "32" };
 
+/** CPU seconds used so far by every PostgreSQL process on this machine (the server is local). */
+function postgresCpu(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("postgres")) continue;
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
 async function importFile(path: string, name: string) {
   const size = (await import("node:fs")).statSync(path).size;
+  const pg0 = postgresCpu();
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const { job } = await imports.start(
     actor,
@@ -126,13 +144,17 @@ async function importFile(path: string, name: string) {
   );
   await imports.run(job.id);
   const s = secs(start);
+  const cpu = process.cpuUsage(cpu0);
+  // where the time goes: this process (read, validate, protect) and PostgreSQL (insert), per row
+  const nodeUs = ((cpu.user + cpu.system) / rows).toFixed(0);
+  const pgUs = (((postgresCpu() - pg0) * 1e6) / rows).toFixed(0);
   const done = await imports.get(actor, job.id);
   // the commit phase restarts started_at; the rest of the time is reading, validating and staging
   const commitS =
     done.started_at && done.finished_at
       ? (new Date(done.finished_at).getTime() - new Date(done.started_at).getTime()) / 1000
       : 0;
-  return { s, job: done, commitS };
+  return { s, job: done, commitS, nodeUs, pgUs };
 }
 
 const csvRun = await importFile(csv, "roster.csv");
@@ -150,7 +172,7 @@ for (const [label, r] of [
   [".xlsx", xlsxRun],
 ] as const) {
   console.log(
-    `  jiuye import ${label} (read, validate, protect, insert) ${r.s.toFixed(1).padStart(6)} s   ${rate(rows, r.s)}   status ${r.job.status}, accepted ${r.job.accepted_rows.toLocaleString()}, rejected ${r.job.rejected_rows.toLocaleString()}, accepted + rejected = ${(r.job.accepted_rows + r.job.rejected_rows).toLocaleString()} (${r.job.direct ? "direct: rows inserted as the file is read" : `stage ${(r.s - r.commitS).toFixed(1)} s, commit ${r.commitS.toFixed(1)} s`})`,
+    `  jiuye import ${label} (read, validate, protect, insert) ${r.s.toFixed(1).padStart(6)} s   ${rate(rows, r.s)}   status ${r.job.status}, accepted ${r.job.accepted_rows.toLocaleString()}, rejected ${r.job.rejected_rows.toLocaleString()}, accepted + rejected = ${(r.job.accepted_rows + r.job.rejected_rows).toLocaleString()} (${r.job.direct ? "direct: rows inserted as the file is read" : `stage ${(r.s - r.commitS).toFixed(1)} s, commit ${r.commitS.toFixed(1)} s`}); CPU per row: Node ${r.nodeUs} µs, PostgreSQL ${r.pgUs} µs`,
   );
 }
 const csvPass = csvRun.s <= 10 && rows / csvRun.s >= 0.2 * (rows / copyS);

@@ -21,6 +21,14 @@ function goodRow(region = "320102003001"): string[] {
   const p = syntheticPerson(rnd, region);
   return [p.name, p.idNumber, p.phone, region, "大学本科", "城镇", "320102"];
 }
+/** A roster row as the error report shows it: row number, name, numbers masked, region. */
+const reportedAs = (rowNo: number, r: string[]) => [
+  String(rowNo),
+  r[0],
+  `${r[1]!.slice(0, 3)}***********${r[1]!.slice(14)}`,
+  `${r[2]!.slice(0, 3)}****${r[2]!.slice(7)}`,
+  r[3],
+];
 const badChecksum = (row: string[]) => {
   const id = row[1]!;
   return [row[0]!, id.slice(0, 17) + (idNumberCheckChar(id.slice(0, 17)) === "1" ? "2" : "1"), ...row.slice(2)];
@@ -179,13 +187,7 @@ describe("花名册 import", () => {
     const { rows: report } = await reportRows(worker, staged.id);
     expect(report).toHaveLength(2);
     // shown from the protected payload: the name, the masked number and the region, under their headers
-    expect(report[1]!.slice(0, 5)).toEqual([
-      "3",
-      taken[0],
-      `${taken[1]!.slice(0, 3)}***********${taken[1]!.slice(14)}`,
-      `${taken[2]!.slice(0, 3)}****${taken[2]!.slice(7)}`,
-      taken[3],
-    ]);
+    expect(report[1]!.slice(0, 5)).toEqual(reportedAs(3, taken));
     expect(report[1]!.at(-1)).toBe("【公民身份号码】该公民身份号码已登记（导入期间由他人登记）");
     expect(findUnmaskedIdentifiers(report.flat().join(" "))).toEqual([]);
   });
@@ -224,11 +226,7 @@ describe("花名册 import", () => {
     // the registered person is reported from the protected payload: masked, never in plain text
     const { rows: report } = await reportRows(worker, done.id);
     expect(report.slice(1).map((r) => r[0])).toEqual(["4", "5"]);
-    expect(report[2]!.slice(0, 3)).toEqual([
-      "5",
-      taken[0],
-      `${taken[1]!.slice(0, 3)}***********${taken[1]!.slice(14)}`,
-    ]);
+    expect(report[2]!.slice(0, 5)).toEqual(reportedAs(5, taken));
     expect(report[2]!.at(-1)).toBe("【公民身份号码】该公民身份号码已登记，未重复导入");
     expect(findUnmaskedIdentifiers(report.flat().join(" "))).toEqual([]);
     // the one already registered keeps their own record (registered without the roster's phone)

@@ -291,6 +291,37 @@ export interface ImportsDeps {
  */
 const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
+/**
+ * Two-stage pipeline over a roster: while batch N is written, batch N+1 is parsed, validated and
+ * protected, so the database and the Node process work at the same time. Rows at or below `after`
+ * are skipped (a resumed import); reader batches are gathered to at least `unit` rows.
+ */
+async function pipelined(
+  batches: AsyncIterable<RawRow[]>,
+  opts: { after: number; unit: number },
+  stage: (rows: RawRow[]) => Promise<StagedRow[]>,
+  write: (staged: StagedRow[], lastRow: number) => Promise<void>,
+): Promise<void> {
+  let writing: Promise<void> = Promise.resolve();
+  let todo: RawRow[] = [];
+  const flush = async () => {
+    const staged = await stage(todo);
+    const last = todo[todo.length - 1]!.rowNo;
+    todo = [];
+    await writing;
+    writing = write(staged, last);
+    // a failed write must not go unobserved while the next batch is prepared
+    writing.catch(() => {});
+    await yieldToEventLoop();
+  };
+  for await (const batch of batches) {
+    for (const r of batch) if (r.rowNo > opts.after) todo.push(r);
+    if (todo.length >= opts.unit) await flush();
+  }
+  if (todo.length > 0) await flush();
+  await writing;
+}
+
 async function sha256File(path: string): Promise<string> {
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
@@ -360,26 +391,15 @@ export function createImportsService(deps: ImportsDeps) {
     });
     const { source, stager } = await openStager(job, false);
     let processed = 0;
-    // Two-stage pipeline: while batch N is written, batch N+1 is parsed, validated and encrypted,
-    // so the database and the Node process work at the same time.
-    let writing: Promise<void> = Promise.resolve();
-    for await (const batch of source.rows) {
-      const staged = await stager(batch);
-      await writing;
-      writing = (async () => {
-        await repo.insertRows(db, job.id, staged);
-        processed += staged.length;
-        await repo.updateJob(db, job.id, {
-          processed_rows: processed,
-          bytes_read: source.bytesRead(),
-          updated_at: clock(),
-        });
-      })();
-      // a failed write must not go unobserved while the next batch is prepared
-      writing.catch(() => {});
-      await yieldToEventLoop();
-    }
-    await writing;
+    await pipelined(source.rows, { after: 0, unit: 1 }, stager, async (staged) => {
+      await repo.insertRows(db, job.id, staged);
+      processed += staged.length;
+      await repo.updateJob(db, job.id, {
+        processed_rows: processed,
+        bytes_read: source.bytesRead(),
+        updated_at: clock(),
+      });
+    });
     const c = await repo.counts(db, job.id);
     await repo.updateJob(db, job.id, {
       status: "staged",
@@ -443,35 +463,14 @@ export function createImportsService(deps: ImportsDeps) {
       return n;
     };
     let processed = job.direct ? job.processed_rows : 0;
-    let writing: Promise<unknown> = Promise.resolve();
-    // one batch prepared while the previous one is written (two-stage pipeline, as in staging);
     // a chunked import commits COMMIT_CHUNK rows per transaction
-    const unit = job.mode === "atomic" ? 5000 : COMMIT_CHUNK;
-    const pipelined = async (each: (staged: StagedRow[], last: number) => Promise<void>) => {
-      let todo: RawRow[] = [];
-      const flush = async () => {
-        const staged = await stager(todo);
-        const last = todo[todo.length - 1]!.rowNo;
-        todo = [];
-        await writing;
-        writing = each(staged, last);
-        // a failed write must not go unobserved while the next batch is prepared
-        writing.catch(() => {});
-        await yieldToEventLoop();
-      };
-      for await (const raw of source.rows) {
-        for (const r of raw) if (r.rowNo > resume) todo.push(r);
-        if (todo.length >= unit) await flush();
-      }
-      if (todo.length > 0) await flush();
-      await writing;
-    };
+    const batching = { after: resume, unit: job.mode === "atomic" ? 5000 : COMMIT_CHUNK };
     if (job.mode === "atomic") {
-      setLive(job, { direct: true, processed_rows: processed, started_at: started, committed_through: resume });
+      setLive(job, { direct: true, processed_rows: processed, started_at: started });
       await db.transaction().execute(async (trx) => {
         let committed = 0;
         let last = resume;
-        await pipelined(async (staged, lastRow) => {
+        await pipelined(source.rows, batching, stager, async (staged, lastRow) => {
           committed += await write(trx, staged);
           processed += staged.length;
           last = lastRow;
@@ -483,7 +482,7 @@ export function createImportsService(deps: ImportsDeps) {
       });
       liveJobs.delete(job.id);
     } else {
-      await pipelined((staged, lastRow) =>
+      await pipelined(source.rows, batching, stager, (staged, lastRow) =>
         db.transaction().execute(async (trx) => {
           await repo.lockWatermark(trx, job.id);
           const n = await write(trx, staged);
@@ -602,12 +601,13 @@ export function createImportsService(deps: ImportsDeps) {
       try {
         let job = await repo.findJob(db, jobId);
         if (!job) return;
-        const direct = !!ROSTER_KINDS[job.kind as ImportKind].direct;
-        if (direct && !job.dry_run && (job.status === "queued" || job.status === "staging")) {
-          await commitDirect(job);
-          return;
-        }
-        if (job.status === "committing" && job.direct) {
+        // a real import of a kind with a direct path that has not started staging rows for a dry
+        // run's confirmation, or a direct import interrupted while committing
+        const fresh = job.status === "queued" || job.status === "staging";
+        if (
+          (fresh && !job.dry_run && ROSTER_KINDS[job.kind as ImportKind].direct) ||
+          (job.status === "committing" && job.direct)
+        ) {
           await commitDirect(job);
           return;
         }

@@ -62,6 +62,7 @@ export function createPersonsService(deps: PersonsDeps) {
           filters: Object.keys(filter).filter((k) => (filter as Record<string, unknown>)[k]),
           returned: rows.length,
           total,
+          capped,
         },
       });
       return {
