@@ -116,7 +116,11 @@ const actor = caseWorkerActor({
 });
 const ctx = { actorId: user.id, actorRole: "case_worker", ip: null, requestId: "bench", provinceCode: "32" };
 
-/** CPU seconds used so far by every PostgreSQL process on this machine (the server is local). */
+/**
+ * CPU seconds used so far by PostgreSQL on this machine (the server is local): every live process,
+ * plus what ended backends used (the postmaster reaps them: its children's time) — an idle pooled
+ * connection closing during the run must not take its CPU with it.
+ */
 function postgresCpu(): number {
   let ticks = 0;
   for (const pid of readdirSync("/proc")) {
@@ -124,7 +128,7 @@ function postgresCpu(): number {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("postgres")) continue;
       const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(f[11]) + Number(f[12]);
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     } catch {
       // the process ended meanwhile
     }
