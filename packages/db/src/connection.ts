@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { CopyData } from "./copy.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
 import type { Database } from "./schema.ts";
 
@@ -44,10 +46,27 @@ export function prepareStatement(text: string): void {
   if (!PREPARED.has(text) && PREPARED.size < MAX_PREPARED) PREPARED.set(text, `jiuye_${PREPARED.size + 1}`);
 }
 
-/** Routes registered texts of a pooled client through pg's named-statement path. */
+/** Streams a `copy … from stdin` statement's data to the server (see `copyInto`). */
+function copyIn(client: pg.PoolClient, text: string, data: CopyData): Promise<{ command: string; rowCount: number }> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(text));
+    stream.on("error", reject);
+    stream.on("finish", () => resolve({ command: "COPY", rowCount: stream.rowCount }));
+    stream.end(data.text);
+  });
+}
+
+/**
+ * A pooled client's statements: registered texts go through pg's named-statement path, and a
+ * statement whose one parameter is `CopyData` runs as COPY with that data.
+ */
 function preparing(client: pg.PoolClient) {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, ...rest: unknown[]) => {
+    const values = rest[0];
+    if (Array.isArray(values) && values[0] instanceof CopyData && typeof text === "string") {
+      return copyIn(client, text, values[0]);
+    }
     const name = typeof text === "string" ? PREPARED.get(text) : undefined;
     if (name === undefined || rest.length > 1 || typeof rest[0] === "function") return query(text, ...rest);
     return query({ name, text, values: rest[0] });

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_CLASSES, UNCLASSIFIED_TABLES } from "./classification.ts";
 import type { DatabaseHandle } from "./connection.ts";
+import { copyInto } from "./copy.ts";
 import { migrateToLatest, migrations } from "./migrate.ts";
 import { createTestDatabase } from "./test-harness.ts";
 
@@ -48,6 +49,30 @@ describe("migrations", () => {
   it("keeps calendar dates as text on both engines", async () => {
     const r = await sql<{ d: string }>`select date '2025-01-01' as d`.execute(h.db);
     expect(r.rows[0]?.d).toBe("2025-01-01");
+  });
+});
+
+describe("COPY", () => {
+  it("copies rows with tabs, line breaks, backslashes and NULLs intact, and fails as a whole on a violation", async () => {
+    await sql`create table copy_probe (k text primary key, v text, n int)`.execute(h.db);
+    const odd = ["a\tb", "line1\nline2\r\n", "back\\slash \\N", "王小明", ""];
+    const rows = odd.map((v, i) => [`k${i}`, v, String(i)]);
+    expect(await copyInto(h.db, "copy_probe", ["k", "v", "n"], [...rows, ["k9", null, null]])).toBe(6);
+    const back = await sql<{ k: string; v: string | null; n: number | null }>`
+      select k, v, n from copy_probe order by k`.execute(h.db);
+    expect(back.rows).toEqual([...odd.map((v, i) => ({ k: `k${i}`, v, n: i })), { k: "k9", v: null, n: null }]);
+    // one duplicate key among new rows: nothing of the COPY remains, inside a transaction too
+    const again = [
+      ["k10", "new", "10"],
+      ["k0", "dup", "0"],
+    ];
+    await expect(copyInto(h.db, "copy_probe", ["k", "v", "n"], again)).rejects.toMatchObject({ code: "23505" });
+    await expect(
+      h.db.transaction().execute((trx) => copyInto(trx, "copy_probe", ["k", "v", "n"], again)),
+    ).rejects.toMatchObject({ code: "23505" });
+    const n = await sql<{ n: number }>`select count(*)::int as n from copy_probe`.execute(h.db);
+    expect(n.rows[0]!.n).toBe(6);
+    await sql`drop table copy_probe`.execute(h.db);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
+import { CopyData } from "./copy.ts";
 
 /**
  * A Kysely dialect over embedded PGlite. PGlite is one connection, so connections are handed out
@@ -90,6 +91,17 @@ class PGliteConnection implements DatabaseConnection {
       return {
         rows: (last?.rows ?? []) as R[],
         ...(last?.affectedRows !== undefined ? { numAffectedRows: BigInt(last.affectedRows) } : {}),
+      };
+    }
+    const [first] = compiled.parameters;
+    if (first instanceof CopyData) {
+      // PGlite reads COPY data from a blob given with the query
+      const result = await this.pg.query<R>(compiled.sql.replace(/ from stdin$/, " from '/dev/blob'"), [], {
+        blob: new Blob([first.text]),
+      });
+      return {
+        rows: [],
+        ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
       };
     }
     const result = await this.pg.query<R>(compiled.sql, compiled.parameters as unknown[]);

@@ -1,6 +1,25 @@
-import type { ImportJobsTable } from "@jiuye/db";
+import { copyInto, type ImportJobsTable } from "@jiuye/db";
 import { type Insertable, sql, type Updateable } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
+import { isUniqueViolation } from "../../lib/scope.ts";
+
+/** The columns a person roster row fills, in the order of a direct import's COPY. */
+const PERSON_COLUMNS = [
+  "name",
+  "id_number_enc",
+  "id_number_bidx",
+  "id_number_masked",
+  "phone_enc",
+  "phone_bidx",
+  "phone_masked",
+  "sex",
+  "birth_date",
+  "residence_region_code",
+  "province_code",
+  "education",
+  "hukou_type",
+  "hukou_region_code",
+] as const;
 
 export interface StagedRow {
   rowNo: number;
@@ -126,22 +145,30 @@ export const importsRepository = {
   },
 
   /**
-   * Writes protected person rows straight to the registry (a direct import): one statement per
-   * batch, the columns as arrays. Someone already registered keeps their record; returns the blind
-   * indexes that were inserted, so the caller can report the others.
+   * Writes protected person rows straight to the registry (a direct import) and returns the blind
+   * indexes that were inserted; someone already registered keeps their record (the caller reports
+   * the others). The rows go in with COPY — for the server several times cheaper than an INSERT of
+   * the same rows — under a savepoint: a COPY stops at the first person already registered, and
+   * then this batch goes in again with an INSERT that skips them.
    */
   async insertPersons(db: Executor, rows: Array<Record<string, unknown>>): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const col = (k: string) => rows.map((r) => (r[k] ?? null) as string | null);
+    const lines = rows.map((r) => PERSON_COLUMNS.map((k) => (r[k] ?? null) as string | null));
+    await sql`savepoint import_copy`.execute(db);
+    try {
+      await copyInto(db, "persons", PERSON_COLUMNS, lines);
+      await sql`release savepoint import_copy`.execute(db);
+      return new Set(rows.map((r) => String(r.id_number_bidx)));
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      await sql`rollback to savepoint import_copy`.execute(db);
+    }
+    const col = (i: number) => lines.map((l) => l[i]!);
     const r = await sql<{ b: string }>`
-      insert into persons (name, id_number_enc, id_number_bidx, id_number_masked, phone_enc, phone_bidx,
-                           phone_masked, sex, birth_date, residence_region_code, province_code, education,
-                           hukou_type, hukou_region_code)
-      select * from unnest(${col("name")}::text[], ${col("id_number_enc")}::text[], ${col("id_number_bidx")}::text[],
-        ${col("id_number_masked")}::text[], ${col("phone_enc")}::text[], ${col("phone_bidx")}::text[],
-        ${col("phone_masked")}::text[], ${col("sex")}::text[], ${col("birth_date")}::date[],
-        ${col("residence_region_code")}::text[], ${col("province_code")}::text[], ${col("education")}::text[],
-        ${col("hukou_type")}::text[], ${col("hukou_region_code")}::text[])
+      insert into persons (${sql.raw(PERSON_COLUMNS.join(", "))})
+      select * from unnest(${col(0)}::text[], ${col(1)}::text[], ${col(2)}::text[], ${col(3)}::text[],
+        ${col(4)}::text[], ${col(5)}::text[], ${col(6)}::text[], ${col(7)}::text[], ${col(8)}::date[],
+        ${col(9)}::text[], ${col(10)}::text[], ${col(11)}::text[], ${col(12)}::text[], ${col(13)}::text[])
       on conflict (id_number_bidx) do nothing
       returning id_number_bidx as b`.execute(db);
     return new Set(r.rows.map((x) => x.b.trim()));

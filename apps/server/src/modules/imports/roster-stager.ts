@@ -30,6 +30,9 @@ export function rosterRows(
   };
 }
 
+/** Rows validated and protected between two turns of the event loop (~15 ms of work). */
+const YIELD_EVERY = 250;
+
 /**
  * The staging loop every roster kind shares: cells by header, validation, masked display values,
  * duplicates of a key within the file and (optionally) keys already registered rejected, the rest
@@ -55,7 +58,11 @@ export function createRosterStager<T>(spec: {
     // A valid row's display is not stored: only rejected rows are reported, and a row rejected
     // later (at commit) is shown from its protected payload (`displayOf` of its kind).
     const pending: Array<{ rowNo: number; value: T; key?: string; cells: Record<string, string> }> = [];
-    for (const raw of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      // let the event loop run between slices of a batch: the previous batch is still being
+      // sent to the database, and its socket only drains while the loop turns
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
+      const raw = batch[i]!;
       const cells = cellsOf(raw);
       const r = spec.validate(cells);
       if (!r.ok) {
