@@ -18,27 +18,47 @@ export function copyValue(v: string | null | undefined): string {
   return SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : v;
 }
 
+/** One row as a line of COPY's text format (no line break). */
+export function copyLine(values: ReadonlyArray<string | null | undefined>): string {
+  let line = "";
+  for (let i = 0; i < values.length; i++) line += (i === 0 ? "" : "\t") + copyValue(values[i]);
+  return line;
+}
+
+const UNESCAPES: Record<string, string> = { "\\": "\\", t: "\t", n: "\n", r: "\r" };
+
+/** The values of a line made by `copyLine`. */
+export function parseCopyLine(line: string): Array<string | null> {
+  return line
+    .split("\t")
+    .map((v) => (v === "\\N" ? null : v.includes("\\") ? v.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c) : v));
+}
+
 /**
  * Inserts rows with COPY (several times cheaper for the server than INSERT … SELECT of the same
- * rows): `rows` are lines of values in `columns` order. Fails as a whole on any constraint
- * violation, like a single INSERT; returns how many rows were copied.
+ * rows): `lines` as made by `copyLine`, values in `columns` order. Fails as a whole on any
+ * constraint violation, like a single INSERT; returns how many rows were copied.
  */
-export async function copyInto(
+export async function copyLines(
   db: Kysely<any> | Transaction<any>,
   table: string,
   columns: readonly string[],
-  rows: Array<Array<string | null>>,
-) {
+  lines: readonly string[],
+): Promise<number> {
   if (!/^[a-z_]+$/.test(table) || columns.some((c) => !/^[a-z_]+$/.test(c))) throw new Error("bad COPY target");
-  if (rows.length === 0) return 0;
-  let text = "";
-  for (const r of rows) {
-    let line = "";
-    for (let i = 0; i < r.length; i++) line += (i === 0 ? "" : "\t") + copyValue(r[i]);
-    text += `${line}\n`;
-  }
+  if (lines.length === 0) return 0;
   const result = await db.executeQuery(
-    CompiledQuery.raw(`copy ${table} (${columns.join(", ")}) from stdin`, [new CopyData(text)]),
+    CompiledQuery.raw(`copy ${table} (${columns.join(", ")}) from stdin`, [new CopyData(`${lines.join("\n")}\n`)]),
   );
-  return Number(result.numAffectedRows ?? rows.length);
+  return Number(result.numAffectedRows ?? lines.length);
+}
+
+/** `copyLines` for rows of values. */
+export function copyInto(
+  db: Kysely<any> | Transaction<any>,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | null>>,
+): Promise<number> {
+  return copyLines(db, table, columns, rows.map(copyLine));
 }

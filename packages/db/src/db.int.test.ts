@@ -52,6 +52,55 @@ describe("migrations", () => {
   });
 });
 
+describe("a person's 常住地", () => {
+  const person = (bidx: string, region: string) => [
+    "张三",
+    "v1.x",
+    bidx.padEnd(64, "0"),
+    "1101**********0011",
+    "male",
+    "1990-01-01",
+    region,
+    region.slice(0, 2),
+  ];
+  const cols = [
+    "name",
+    "id_number_enc",
+    "id_number_bidx",
+    "id_number_masked",
+    "sex",
+    "birth_date",
+    "residence_region_code",
+    "province_code",
+  ];
+  it("must be a known region, checked per statement for INSERT, COPY and UPDATE; regions cannot be removed", async () => {
+    await sql`insert into regions (code, name, level) values ('91', '测试省', 1), ('9101', '测试市', 2)`.execute(h.db);
+    const insert = (rows: string[][]) =>
+      sql`insert into persons (${sql.raw(cols.join(", "))}) values ${sql.join(
+        rows.map((r) => sql`(${sql.join(r)})`),
+      )}`.execute(h.db);
+    await insert([person("a1", "9101"), person("a2", "91")]);
+    // one unknown region among several rows: the statement fails, nothing of it remains
+    await expect(insert([person("a3", "9101"), person("a4", "9102")])).rejects.toMatchObject({ code: "23503" });
+    await expect(copyInto(h.db, "persons", cols, [person("a5", "9101"), person("a6", "9199")])).rejects.toMatchObject({
+      code: "23503",
+    });
+    await expect(
+      sql`update persons set residence_region_code = '9102' where id_number_bidx like 'a1%'`.execute(h.db),
+    ).rejects.toMatchObject({ code: "23503" });
+    const n = await sql<{ n: number }>`select count(*)::int as n from persons where id_number_bidx like 'a%'`.execute(
+      h.db,
+    );
+    expect(n.rows[0]!.n).toBe(2);
+    await expect(sql`delete from regions where code = '9101'`.execute(h.db)).rejects.toMatchObject({ code: "23503" });
+    await expect(sql`update regions set code = '9103' where code = '9101'`.execute(h.db)).rejects.toMatchObject({
+      code: "23503",
+    });
+    await sql`update regions set name = '测试市（更名）' where code = '9101'`.execute(h.db);
+    await sql`delete from persons where id_number_bidx like 'a%'`.execute(h.db);
+  });
+});
+
 describe("COPY", () => {
   it("copies rows with tabs, line breaks, backslashes and NULLs intact, and fails as a whole on a violation", async () => {
     await sql`create table copy_probe (k text primary key, v text, n int)`.execute(h.db);

@@ -12,6 +12,7 @@ import * as ledgerRegister from "../migrations/20261205090000_ledger_register.ts
 import * as postingsNotify from "../migrations/20261205100000_postings_notify.ts";
 import * as importRowsDisplay from "../migrations/20261205110000_import_rows_display.ts";
 import * as importDirect from "../migrations/20261206090000_import_direct.ts";
+import * as personsRegionCheck from "../migrations/20261206120000_persons_region_check.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   "20261205100000_postings_notify": postingsNotify,
   "20261205110000_import_rows_display": importRowsDisplay,
   "20261206090000_import_direct": importDirect,
+  "20261206120000_persons_region_check": personsRegionCheck,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

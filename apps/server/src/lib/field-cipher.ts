@@ -8,6 +8,8 @@ export interface FieldCipher {
   encrypt(plain: string): string;
   decrypt(token: string): string;
   blindIndex(kind: string, value: string): string;
+  /** The key, for this process's own worker threads (an import's stage worker); never sent elsewhere. */
+  keyForWorkers(): Uint8Array;
 }
 
 export function createFieldCipher(secret: Buffer): FieldCipher {
@@ -41,5 +43,6 @@ export function createFieldCipher(secret: Buffer): FieldCipher {
     blindIndex(kind, value) {
       return createHmac("sha256", macKey).update(`${kind}:${value}`).digest("hex");
     },
+    keyForWorkers: () => Uint8Array.from(secret),
   };
 }

@@ -1,9 +1,9 @@
-import { copyInto, type ImportJobsTable } from "@jiuye/db";
+import { copyLine, copyLines, type ImportJobsTable, parseCopyLine } from "@jiuye/db";
 import { type Insertable, sql, type Updateable } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 
-/** The columns a person roster row fills, in the order of a direct import's COPY. */
+/** The columns a person roster row fills, in the order of a direct import's COPY lines. */
 const PERSON_COLUMNS = [
   "name",
   "id_number_enc",
@@ -20,6 +20,17 @@ const PERSON_COLUMNS = [
   "hukou_type",
   "hukou_region_code",
 ] as const;
+const BIDX = PERSON_COLUMNS.indexOf("id_number_bidx");
+
+/** A protected person payload as a line of the direct import's COPY. */
+export const personLine = (payload: Record<string, unknown>) =>
+  copyLine(PERSON_COLUMNS.map((k) => (payload[k] ?? null) as string | null));
+
+/** The payload of a line made by `personLine` (a row reported after all). */
+export function personPayload(line: string): Record<string, unknown> {
+  const v = parseCopyLine(line);
+  return Object.fromEntries(PERSON_COLUMNS.map((k, i) => [k, v[i]]));
+}
 
 export interface StagedRow {
   rowNo: number;
@@ -28,6 +39,8 @@ export interface StagedRow {
   /** Masked cells under their headers, for the error report (null for a valid row of a kind that shows it from its payload). */
   display: Record<string, string> | null;
   errors: Array<{ column: string; code: string; message: string }> | null;
+  /** A valid row of a direct import from a stage worker: its payload as the database copies it. */
+  line?: string;
 }
 
 /** Import jobs and their staged rows (花名册导入). */
@@ -145,25 +158,25 @@ export const importsRepository = {
   },
 
   /**
-   * Writes protected person rows straight to the registry (a direct import) and returns the blind
-   * indexes that were inserted; someone already registered keeps their record (the caller reports
-   * the others). The rows go in with COPY — for the server several times cheaper than an INSERT of
-   * the same rows — under a savepoint: a COPY stops at the first person already registered, and
-   * then this batch goes in again with an INSERT that skips them.
+   * Writes protected person rows straight to the registry (a direct import): `lines` made by
+   * `personLine`. Says for each whether it was inserted; someone already registered keeps their
+   * record (the caller reports the others). The rows go in with COPY — for the server several
+   * times cheaper than an INSERT of the same rows — under a savepoint: a COPY stops at the first
+   * person already registered, and then this batch goes in again with an INSERT that skips them.
    */
-  async insertPersons(db: Executor, rows: Array<Record<string, unknown>>): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
-    const lines = rows.map((r) => PERSON_COLUMNS.map((k) => (r[k] ?? null) as string | null));
+  async insertPersons(db: Executor, lines: string[]): Promise<boolean[]> {
+    if (lines.length === 0) return [];
     await sql`savepoint import_copy`.execute(db);
     try {
-      await copyInto(db, "persons", PERSON_COLUMNS, lines);
+      await copyLines(db, "persons", PERSON_COLUMNS, lines);
       await sql`release savepoint import_copy`.execute(db);
-      return new Set(rows.map((r) => String(r.id_number_bidx)));
+      return lines.map(() => true);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       await sql`rollback to savepoint import_copy`.execute(db);
     }
-    const col = (i: number) => lines.map((l) => l[i]!);
+    const rows = lines.map(parseCopyLine);
+    const col = (i: number) => rows.map((r) => r[i]!);
     const r = await sql<{ b: string }>`
       insert into persons (${sql.raw(PERSON_COLUMNS.join(", "))})
       select * from unnest(${col(0)}::text[], ${col(1)}::text[], ${col(2)}::text[], ${col(3)}::text[],
@@ -171,7 +184,8 @@ export const importsRepository = {
         ${col(9)}::text[], ${col(10)}::text[], ${col(11)}::text[], ${col(12)}::text[], ${col(13)}::text[])
       on conflict (id_number_bidx) do nothing
       returning id_number_bidx as b`.execute(db);
-    return new Set(r.rows.map((x) => x.b.trim()));
+    const inserted = new Set(r.rows.map((x) => x.b.trim()));
+    return rows.map((v) => inserted.has(v[BIDX]!));
   },
 
   async rejectedCount(db: Executor, jobId: string): Promise<number> {

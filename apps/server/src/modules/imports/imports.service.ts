@@ -36,10 +36,11 @@ import type { LedgerService } from "../ledger/ledger.service.ts";
 import { personsRepository } from "../persons/persons.repository.ts";
 import { createEmployerRosterStager } from "./employer-roster.stage.ts";
 import { createExternalRosterStager } from "./external-roster.stage.ts";
-import { importsRepository as repo, type StagedRow } from "./imports.repository.ts";
+import { personLine, personPayload, importsRepository as repo, type StagedRow } from "./imports.repository.ts";
 import { createLedgerRosterStager } from "./ledger-roster.stage.ts";
 import { createPersonRosterStager, PERSON_EXISTS } from "./person-roster.stage.ts";
 import { formatOf, openRoster, type RawRow, RosterFileError, scanZip } from "./roster-reader.ts";
+import { startStageWorker } from "./stage-worker-client.ts";
 
 export type ImportJob = Selectable<ImportJobsTable>;
 export type ImportsService = ReturnType<typeof createImportsService>;
@@ -85,11 +86,14 @@ interface RosterKindSpec {
   displayOf?(payload: Record<string, unknown>): Record<string, string>;
   /**
    * Kinds that a real import writes straight to the registry while reading the file (no staged
-   * valid rows): inserts protected payloads, saying which were inserted; the others (already
-   * registered) are rejected with `exists`.
+   * valid rows): `line` turns a protected payload into the form `insert` writes (a stage worker
+   * sends valid rows in that form), `insert` says for each line whether it was inserted; the
+   * others (already registered) are rejected with `exists` and reported from `payloadOf`.
    */
   direct?: {
-    insert(trx: Executor, payloads: Array<Record<string, unknown>>): Promise<boolean[]>;
+    line(payload: Record<string, unknown>): string;
+    payloadOf(line: string): Record<string, unknown>;
+    insert(trx: Executor, lines: string[]): Promise<boolean[]>;
     exists: { column: string; code: string; message: string };
   };
 }
@@ -115,10 +119,9 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
       }),
     commit: (trx, job, from, to) => repo.commitPersons(trx, job.id, from, to),
     direct: {
-      async insert(trx, payloads) {
-        const inserted = await repo.insertPersons(trx, payloads);
-        return payloads.map((p) => inserted.has(String(p.id_number_bidx)));
-      },
+      line: personLine,
+      payloadOf: personPayload,
+      insert: (trx, lines) => repo.insertPersons(trx, lines),
       exists: PERSON_EXISTS,
     },
     displayOf: (p) => ({
@@ -283,7 +286,12 @@ export interface ImportsDeps {
   maxUnzippedBytes: number;
   ledger: LedgerService;
   onError?: (jobId: string, e: unknown) => void;
+  /** Files at least this large stage a direct person import in a worker thread (tests lower it). */
+  stageWorkerMinBytes?: number;
 }
+
+/** ~7,000 person rows: below it, starting a worker (~0.5 s) costs more than it saves. */
+const STAGE_WORKER_MIN_BYTES = 1 << 20;
 
 /**
  * Lets timers and requests run between batches: embedded PGlite executes SQL synchronously, so a
@@ -292,9 +300,11 @@ export interface ImportsDeps {
 const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /**
- * Two-stage pipeline over a roster: while batch N is written, batch N+1 is parsed, validated and
- * protected, so the database and the Node process work at the same time. Rows at or below `after`
- * are skipped (a resumed import); reader batches are gathered to at least `unit` rows.
+ * Three-stage pipeline over a roster: while batch N is written, batch N+1 is validated and
+ * protected (in a worker thread for large person imports) and batch N+2 is read from the file, so
+ * the database, the worker and the main thread work at the same time. Rows at or below `after` are
+ * skipped (a resumed import); reader batches are gathered to at least `unit` rows. `stage` runs
+ * its batches in the order given (see `createRosterStager`).
  */
 async function pipelined(
   batches: AsyncIterable<RawRow[]>,
@@ -303,15 +313,26 @@ async function pipelined(
   write: (staged: StagedRow[], lastRow: number) => Promise<void>,
 ): Promise<void> {
   let writing: Promise<void> = Promise.resolve();
+  let staging: { staged: Promise<StagedRow[]>; last: number } | null = null;
   let todo: RawRow[] = [];
-  const flush = async () => {
-    const staged = await stage(todo);
-    const last = todo[todo.length - 1]!.rowNo;
-    todo = [];
+  /** Writes the batch being staged once it is ready and the write before it has finished. */
+  const writeStaged = async () => {
+    if (!staging) return;
+    const { staged, last } = staging;
+    staging = null;
+    const rows = await staged;
     await writing;
-    writing = write(staged, last);
+    writing = write(rows, last);
     // a failed write must not go unobserved while the next batch is prepared
     writing.catch(() => {});
+  };
+  const flush = async () => {
+    const rows = todo;
+    todo = [];
+    const next = { staged: stage(rows), last: rows[rows.length - 1]!.rowNo };
+    next.staged.catch(() => {});
+    await writeStaged();
+    staging = next;
     await yieldToEventLoop();
   };
   for await (const batch of batches) {
@@ -319,6 +340,7 @@ async function pipelined(
     if (todo.length >= opts.unit) await flush();
   }
   if (todo.length > 0) await flush();
+  await writeStaged();
   await writing;
 }
 
@@ -352,7 +374,10 @@ export function createImportsService(deps: ImportsDeps) {
     provinceCode: job.province_code,
   });
 
-  /** The job's file opened as batches of raw rows, and its kind's stager (headers mapped). */
+  /**
+   * The job's file opened as batches of raw rows, and its kind's stager (headers mapped). A large
+   * direct person import stages in a worker thread (`close` ends it).
+   */
   async function openStager(job: ImportJob, direct: boolean) {
     if (!job.file_path) throw new RosterFileError("IMPORT_FILE_INVALID", "导入文件已不存在，请重新上传");
     const source = await openRoster(job.file_path, job.format as "csv" | "xlsx", deps.maxUnzippedBytes);
@@ -362,6 +387,16 @@ export function createImportsService(deps: ImportsDeps) {
     const regions = await repo.knownRegionCodes(db);
     const scope = job.scope_region_code ?? "";
     const today = shanghaiDate(clock());
+    if (direct && job.kind === "persons" && source.size >= (deps.stageWorkerMinBytes ?? STAGE_WORKER_MIN_BYTES)) {
+      const worker = startStageWorker({
+        secret: cipher.keyForWorkers(),
+        index: map.index,
+        today,
+        regions: [...regions],
+        scope,
+      });
+      return { source, stager: worker.stage, spec, close: worker.close };
+    }
     const stager = spec.stager({
       cipher,
       db,
@@ -372,7 +407,7 @@ export function createImportsService(deps: ImportsDeps) {
       now: clock,
       direct,
     });
-    return { source, stager, spec };
+    return { source, stager, spec, close: async () => {} };
   }
 
   async function stage(job: ImportJob) {
@@ -444,54 +479,63 @@ export function createImportsService(deps: ImportsDeps) {
       updated_at: started,
       error: null,
     });
-    const { source, stager, spec } = await openStager(job, true);
-    const { insert, exists } = spec.direct!;
-    /** Writes one prepared batch; returns how many rows reached the registry. */
-    const write = async (trx: Executor, staged: StagedRow[]) => {
-      const valid = staged.filter((r) => r.status === "valid");
-      const inserted = await insert(
-        trx,
-        valid.map((r) => r.payload!),
-      );
-      const rejected = staged.filter((r) => r.status === "rejected");
-      let n = 0;
-      valid.forEach((r, i) => {
-        if (inserted[i]) n++;
-        else rejected.push({ ...r, status: "rejected", errors: [exists] });
-      });
-      await repo.insertRows(trx, job.id, rejected);
-      return n;
-    };
-    let processed = job.direct ? job.processed_rows : 0;
-    // a chunked import commits COMMIT_CHUNK rows per transaction
-    const batching = { after: resume, unit: job.mode === "atomic" ? 5000 : COMMIT_CHUNK };
-    if (job.mode === "atomic") {
-      setLive(job, { direct: true, processed_rows: processed, started_at: started });
-      await db.transaction().execute(async (trx) => {
-        let committed = 0;
-        let last = resume;
-        await pipelined(source.rows, batching, stager, async (staged, lastRow) => {
-          committed += await write(trx, staged);
-          processed += staged.length;
-          last = lastRow;
-          // the job row is written when the transaction ends: progress is kept in memory until then
-          setLive(job, { processed_rows: processed, bytes_read: source.bytesRead() });
+    const { source, stager, spec, close } = await openStager(job, true);
+    try {
+      const { line, payloadOf, insert, exists } = spec.direct!;
+      /** Writes one prepared batch; returns how many rows reached the registry. */
+      const write = async (trx: Executor, staged: StagedRow[]) => {
+        const valid = staged.filter((r) => r.status === "valid");
+        const lines = valid.map((r) => r.line ?? line(r.payload!));
+        const inserted = await insert(trx, lines);
+        const rejected = staged.filter((r) => r.status === "rejected");
+        let n = 0;
+        valid.forEach((r, i) => {
+          if (inserted[i]) n++;
+          else
+            rejected.push({
+              rowNo: r.rowNo,
+              status: "rejected",
+              payload: payloadOf(lines[i]!),
+              display: null,
+              errors: [exists],
+            });
         });
-        await repo.advanceWatermark(trx, job.id, last, committed, clock());
-        await finishDirect(trx, job, processed, source.size);
-      });
-      liveJobs.delete(job.id);
-    } else {
-      await pipelined(source.rows, batching, stager, (staged, lastRow) =>
-        db.transaction().execute(async (trx) => {
-          await repo.lockWatermark(trx, job.id);
-          const n = await write(trx, staged);
-          processed += staged.length;
-          await repo.advanceWatermark(trx, job.id, lastRow, n, clock());
-          await repo.updateJob(trx, job.id, { processed_rows: processed, bytes_read: source.bytesRead() });
-        }),
-      );
-      await db.transaction().execute((trx) => finishDirect(trx, job, processed, source.size));
+        await repo.insertRows(trx, job.id, rejected);
+        return n;
+      };
+      let processed = job.direct ? job.processed_rows : 0;
+      // a chunked import commits COMMIT_CHUNK rows per transaction
+      const batching = { after: resume, unit: job.mode === "atomic" ? 5000 : COMMIT_CHUNK };
+      if (job.mode === "atomic") {
+        setLive(job, { direct: true, processed_rows: processed, started_at: started });
+        await db.transaction().execute(async (trx) => {
+          let committed = 0;
+          let last = resume;
+          await pipelined(source.rows, batching, stager, async (staged, lastRow) => {
+            committed += await write(trx, staged);
+            processed += staged.length;
+            last = lastRow;
+            // the job row is written when the transaction ends: progress is kept in memory until then
+            setLive(job, { processed_rows: processed, bytes_read: source.bytesRead() });
+          });
+          await repo.advanceWatermark(trx, job.id, last, committed, clock());
+          await finishDirect(trx, job, processed, source.size);
+        });
+        liveJobs.delete(job.id);
+      } else {
+        await pipelined(source.rows, batching, stager, (staged, lastRow) =>
+          db.transaction().execute(async (trx) => {
+            await repo.lockWatermark(trx, job.id);
+            const n = await write(trx, staged);
+            processed += staged.length;
+            await repo.advanceWatermark(trx, job.id, lastRow, n, clock());
+            await repo.updateJob(trx, job.id, { processed_rows: processed, bytes_read: source.bytesRead() });
+          }),
+        );
+        await db.transaction().execute((trx) => finishDirect(trx, job, processed, source.size));
+      }
+    } finally {
+      await close();
     }
   }
 

@@ -52,8 +52,16 @@ export function createRosterStager<T>(spec: {
 }) {
   const { cellsOf, display } = rosterRows(spec.columns, spec.index, spec.mask);
   const firstSeen = new Map<string, number>();
+  // batches are staged one after another in the order given, even when a caller starts the next
+  // before the last has finished: which of two equal keys came first depends on it
+  let previous: Promise<unknown> = Promise.resolve();
+  return (batch: RawRow[]): Promise<StagedRow[]> => {
+    const staged = previous.then(() => stage(batch));
+    previous = staged.catch(() => {});
+    return staged;
+  };
 
-  return async function stage(batch: RawRow[]): Promise<StagedRow[]> {
+  async function stage(batch: RawRow[]): Promise<StagedRow[]> {
     const out: StagedRow[] = [];
     // A valid row's display is not stored: only rejected rows are reported, and a row rejected
     // later (at commit) is shown from its protected payload (`displayOf` of its kind).
@@ -113,5 +121,5 @@ export function createRosterStager<T>(spec: {
       });
     }
     return out.sort((a, b) => a.rowNo - b.rowNo);
-  };
+  }
 }
