@@ -126,8 +126,10 @@ function postgresCpu(): number {
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("postgres")) continue;
-      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      // by the process name: the postmaster's command line is the binary's full path
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.startsWith(`${pid} (postgres) `)) continue;
+      const f = stat.split(") ")[1]!.split(" ");
       ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     } catch {
       // the process ended meanwhile
