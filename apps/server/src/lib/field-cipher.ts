@@ -31,8 +31,13 @@ export function createFieldCipher(secret: Buffer): FieldCipher {
       const iv = ivPool.subarray(ivOffset, ivOffset + 12);
       ivOffset += 12;
       const cipher = createCipheriv("aes-256-gcm", encKey, iv);
-      const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-      return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64")}`;
+      const body = cipher.update(plain, "utf8");
+      cipher.final(); // GCM is a stream mode: nothing is held back
+      const out = Buffer.allocUnsafe(28 + body.length);
+      iv.copy(out, 0);
+      cipher.getAuthTag().copy(out, 12);
+      body.copy(out, 28);
+      return `v1.${out.toString("base64")}`;
     },
     decrypt(token) {
       const raw = Buffer.from(token.replace(/^v1\./, ""), "base64");

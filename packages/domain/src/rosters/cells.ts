@@ -9,7 +9,12 @@ export function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/** Full-width forms, the ideographic space and zero-width characters: what `normaliseCell` rewrites. */
+const UNUSUAL = /[\uFF01-\uFF5E\u3000\u200B-\u200D\uFEFF]/;
+
 export function normaliseCell(value: string): string {
+  // most cells have none of them: one test instead of three replacements (bulk imports: 7 cells a row)
+  if (!UNUSUAL.test(value)) return value.trim();
   return value
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, " ")
