@@ -46,7 +46,7 @@ export function prepareStatement(text: string): void {
   if (!PREPARED.has(text) && PREPARED.size < MAX_PREPARED) PREPARED.set(text, `jiuye_${PREPARED.size + 1}`);
 }
 
-/** Streams a `copy … from stdin` statement's data to the server (see `copyInto`). */
+/** Streams a `copy … from stdin` statement's data to the server (see `copyLines`). */
 function copyIn(client: pg.PoolClient, text: string, data: CopyData): Promise<{ command: string; rowCount: number }> {
   return new Promise((resolve, reject) => {
     const stream = client.query(copyFrom(text));
@@ -60,7 +60,7 @@ function copyIn(client: pg.PoolClient, text: string, data: CopyData): Promise<{ 
  * A pooled client's statements: registered texts go through pg's named-statement path, and a
  * statement whose one parameter is `CopyData` runs as COPY with that data.
  */
-function preparing(client: pg.PoolClient) {
+function routeStatements(client: pg.PoolClient) {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, ...rest: unknown[]) => {
     const values = rest[0];
@@ -81,7 +81,7 @@ export async function openDatabase(options: ConnectOptions): Promise<DatabaseHan
     // emits 'error' on the pool; without a listener that would crash the process. The pool
     // discards the client and the next query opens a new connection.
     pool.on("error", (err) => options.onIdleClientError?.(err));
-    pool.on("connect", preparing);
+    pool.on("connect", routeStatements);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: "server", close: () => db.destroy() };
   }

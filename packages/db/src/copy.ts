@@ -52,13 +52,3 @@ export async function copyLines(
   );
   return Number(result.numAffectedRows ?? lines.length);
 }
-
-/** `copyLines` for rows of values. */
-export function copyInto(
-  db: Kysely<any> | Transaction<any>,
-  table: string,
-  columns: readonly string[],
-  rows: ReadonlyArray<ReadonlyArray<string | null>>,
-): Promise<number> {
-  return copyLines(db, table, columns, rows.map(copyLine));
-}

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_CLASSES, UNCLASSIFIED_TABLES } from "./classification.ts";
 import type { DatabaseHandle } from "./connection.ts";
-import { copyInto } from "./copy.ts";
+import { copyLine, copyLines, parseCopyLine } from "./copy.ts";
 import { migrateToLatest, migrations } from "./migrate.ts";
 import { createTestDatabase } from "./test-harness.ts";
 
@@ -82,7 +82,9 @@ describe("a person's 常住地", () => {
     await insert([person("a1", "9101"), person("a2", "91")]);
     // one unknown region among several rows: the statement fails, nothing of it remains
     await expect(insert([person("a3", "9101"), person("a4", "9102")])).rejects.toMatchObject({ code: "23503" });
-    await expect(copyInto(h.db, "persons", cols, [person("a5", "9101"), person("a6", "9199")])).rejects.toMatchObject({
+    await expect(
+      copyLines(h.db, "persons", cols, [person("a5", "9101"), person("a6", "9199")].map(copyLine)),
+    ).rejects.toMatchObject({
       code: "23503",
     });
     await expect(
@@ -105,8 +107,10 @@ describe("COPY", () => {
   it("copies rows with tabs, line breaks, backslashes and NULLs intact, and fails as a whole on a violation", async () => {
     await sql`create table copy_probe (k text primary key, v text, n int)`.execute(h.db);
     const odd = ["a\tb", "line1\nline2\r\n", "back\\slash \\N", "王小明", ""];
-    const rows = odd.map((v, i) => [`k${i}`, v, String(i)]);
-    expect(await copyInto(h.db, "copy_probe", ["k", "v", "n"], [...rows, ["k9", null, null]])).toBe(6);
+    const rows = [...odd.map((v, i) => [`k${i}`, v, String(i)]), ["k9", null, null]];
+    // a line reads back as the values it was made from (a direct import reports rows from their lines)
+    for (const r of rows) expect(parseCopyLine(copyLine(r))).toEqual(r);
+    expect(await copyLines(h.db, "copy_probe", ["k", "v", "n"], rows.map(copyLine))).toBe(6);
     const back = await sql<{ k: string; v: string | null; n: number | null }>`
       select k, v, n from copy_probe order by k`.execute(h.db);
     expect(back.rows).toEqual([...odd.map((v, i) => ({ k: `k${i}`, v, n: i })), { k: "k9", v: null, n: null }]);
@@ -115,9 +119,11 @@ describe("COPY", () => {
       ["k10", "new", "10"],
       ["k0", "dup", "0"],
     ];
-    await expect(copyInto(h.db, "copy_probe", ["k", "v", "n"], again)).rejects.toMatchObject({ code: "23505" });
+    await expect(copyLines(h.db, "copy_probe", ["k", "v", "n"], again.map(copyLine))).rejects.toMatchObject({
+      code: "23505",
+    });
     await expect(
-      h.db.transaction().execute((trx) => copyInto(trx, "copy_probe", ["k", "v", "n"], again)),
+      h.db.transaction().execute((trx) => copyLines(trx, "copy_probe", ["k", "v", "n"], again.map(copyLine))),
     ).rejects.toMatchObject({ code: "23505" });
     const n = await sql<{ n: number }>`select count(*)::int as n from copy_probe`.execute(h.db);
     expect(n.rows[0]!.n).toBe(6);

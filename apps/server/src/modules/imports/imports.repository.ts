@@ -3,7 +3,7 @@ import { type Insertable, sql, type Updateable } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
 
-/** The columns a person roster row fills, in the order of a direct import's COPY lines. */
+/** The columns a person roster row fills (a staged commit, a direct import's COPY lines). */
 const PERSON_COLUMNS = [
   "name",
   "id_number_enc",
@@ -20,7 +20,9 @@ const PERSON_COLUMNS = [
   "hukou_type",
   "hukou_region_code",
 ] as const;
-const BIDX = PERSON_COLUMNS.indexOf("id_number_bidx");
+const INTO_PERSONS = sql.raw(PERSON_COLUMNS.join(", "));
+/** The same columns of a protected payload read as a `persons` record (`p`). */
+const FROM_PAYLOAD = sql.raw(PERSON_COLUMNS.map((c) => `p.${c}`).join(", "));
 
 /** A protected person payload as a line of the direct import's COPY. */
 export const personLine = (payload: Record<string, unknown>) =>
@@ -133,12 +135,7 @@ export const importsRepository = {
   async commitPersons(db: Executor, jobId: string, from: number, to: number): Promise<number> {
     const r = await sql<{ inserted: number }>`
       with ins as (
-        insert into persons (name, id_number_enc, id_number_bidx, id_number_masked, phone_enc, phone_bidx,
-                             phone_masked, sex, birth_date, residence_region_code, province_code, education,
-                             hukou_type, hukou_region_code)
-        select p.name, p.id_number_enc, p.id_number_bidx, p.id_number_masked, p.phone_enc, p.phone_bidx,
-               p.phone_masked, p.sex, p.birth_date, p.residence_region_code, p.province_code, p.education,
-               p.hukou_type, p.hukou_region_code
+        insert into persons (${INTO_PERSONS}) select ${FROM_PAYLOAD}
         from import_rows r, jsonb_populate_record(null::persons, r.payload) p
         where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
         order by r.row_no
@@ -175,17 +172,14 @@ export const importsRepository = {
       if (!isUniqueViolation(e)) throw e;
       await sql`rollback to savepoint import_copy`.execute(db);
     }
-    const rows = lines.map(parseCopyLine);
-    const col = (i: number) => rows.map((r) => r[i]!);
+    const payloads = lines.map(personPayload);
     const r = await sql<{ b: string }>`
-      insert into persons (${sql.raw(PERSON_COLUMNS.join(", "))})
-      select * from unnest(${col(0)}::text[], ${col(1)}::text[], ${col(2)}::text[], ${col(3)}::text[],
-        ${col(4)}::text[], ${col(5)}::text[], ${col(6)}::text[], ${col(7)}::text[], ${col(8)}::date[],
-        ${col(9)}::text[], ${col(10)}::text[], ${col(11)}::text[], ${col(12)}::text[], ${col(13)}::text[])
+      insert into persons (${INTO_PERSONS}) select ${FROM_PAYLOAD}
+      from jsonb_populate_recordset(null::persons, ${JSON.stringify(payloads)}::jsonb) p
       on conflict (id_number_bidx) do nothing
       returning id_number_bidx as b`.execute(db);
     const inserted = new Set(r.rows.map((x) => x.b.trim()));
-    return rows.map((v) => inserted.has(v[BIDX]!));
+    return payloads.map((p) => inserted.has(String(p.id_number_bidx)));
   },
 
   async rejectedCount(db: Executor, jobId: string): Promise<number> {

@@ -18,7 +18,6 @@ import {
   mapRosterHeaders,
   PERSON_ROSTER_COLUMNS,
   type RosterColumn,
-  scopeCovers,
   shanghaiDate,
 } from "@jiuye/domain";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
@@ -40,6 +39,7 @@ import { personLine, personPayload, importsRepository as repo, type StagedRow } 
 import { createLedgerRosterStager } from "./ledger-roster.stage.ts";
 import { createPersonRosterStager, PERSON_EXISTS } from "./person-roster.stage.ts";
 import { formatOf, openRoster, type RawRow, RosterFileError, scanZip } from "./roster-reader.ts";
+import { rosterContext } from "./roster-stager.ts";
 import { startStageWorker } from "./stage-worker-client.ts";
 
 export type ImportJob = Selectable<ImportJobsTable>;
@@ -403,7 +403,7 @@ export function createImportsService(deps: ImportsDeps) {
       scope,
       index: map.index,
       today,
-      ctx: { today, regionKnown: (c) => regions.has(c), regionInScope: (c) => !!scope && scopeCovers(scope, c) },
+      ctx: rosterContext(today, regions, scope),
       now: clock,
       direct,
     });
@@ -471,14 +471,15 @@ export function createImportsService(deps: ImportsDeps) {
     // a job that was staging (an interrupted dry run, now imported for real) starts over
     const resume = job.direct ? job.committed_through : 0;
     if (!job.direct) await repo.deleteRows(db, job.id);
-    await repo.updateJob(db, job.id, {
+    const starting = {
       status: "committing",
       direct: true,
       ...(job.direct ? {} : { processed_rows: 0, committed_through: 0, committed_rows: 0, bytes_read: 0 }),
       started_at: started,
       updated_at: started,
       error: null,
-    });
+    } satisfies Partial<ImportJob>;
+    await repo.updateJob(db, job.id, starting);
     const { source, stager, spec, close } = await openStager(job, true);
     try {
       const { line, payloadOf, insert, exists } = spec.direct!;
@@ -507,7 +508,8 @@ export function createImportsService(deps: ImportsDeps) {
       // a chunked import commits COMMIT_CHUNK rows per transaction
       const batching = { after: resume, unit: job.mode === "atomic" ? 5000 : COMMIT_CHUNK };
       if (job.mode === "atomic") {
-        setLive(job, { direct: true, processed_rows: processed, started_at: started });
+        // what the job row says now (`job` is as it was read before), until the transaction ends
+        setLive(job, starting);
         await db.transaction().execute(async (trx) => {
           let committed = 0;
           let last = resume;

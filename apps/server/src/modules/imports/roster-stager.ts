@@ -1,4 +1,12 @@
-import { maskText, normaliseCell, type RosterColumn, type RosterError, type RosterResult } from "@jiuye/domain";
+import {
+  maskText,
+  normaliseCell,
+  type PersonRosterContext,
+  type RosterColumn,
+  type RosterError,
+  type RosterResult,
+  scopeCovers,
+} from "@jiuye/domain";
 import type { StagedRow } from "./imports.repository.ts";
 import type { RawRow } from "./roster-reader.ts";
 
@@ -28,6 +36,14 @@ export function rosterRows(
       );
     },
   };
+}
+
+/**
+ * What roster validators check a row's regions against: the known region codes and the importing
+ * worker's scope (none: nothing is in scope). The same in the main thread and in a stage worker.
+ */
+export function rosterContext(today: string, regions: ReadonlySet<string>, scope: string): PersonRosterContext {
+  return { today, regionKnown: (c) => regions.has(c), regionInScope: (c) => !!scope && scopeCovers(scope, c) };
 }
 
 /** Rows validated and protected between two turns of the event loop (~15 ms of work). */

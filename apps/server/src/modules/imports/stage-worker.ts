@@ -4,23 +4,18 @@
  * number) — while the main thread reads the file and the database inserts the previous batch.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { scopeCovers } from "@jiuye/domain";
 import { createFieldCipher } from "../../lib/field-cipher.ts";
 import { personLine } from "./imports.repository.ts";
 import { createPersonRosterStager } from "./person-roster.stage.ts";
 import type { RawRow } from "./roster-reader.ts";
+import { rosterContext } from "./roster-stager.ts";
 import type { StageWorkerInit, StageWorkerReply } from "./stage-worker-client.ts";
 
 const init = workerData as StageWorkerInit;
-const regions = new Set(init.regions);
 const stage = createPersonRosterStager({
   cipher: createFieldCipher(Buffer.from(init.secret)),
   index: init.index,
-  ctx: {
-    today: init.today,
-    regionKnown: (c) => regions.has(c),
-    regionInScope: (c) => !!init.scope && scopeCovers(init.scope, c),
-  },
+  ctx: rosterContext(init.today, new Set(init.regions), init.scope),
 });
 
 // Valid rows go back as one string of COPY lines (cloning thousands of payload objects between
