@@ -188,11 +188,14 @@ for (const [label, r] of [
   [".xlsx", xlsxRun],
 ] as const) {
   console.log(
-    `  jiuye import ${label} (read, validate, protect, insert) ${r.s.toFixed(1).padStart(6)} s   ${rate(rows, r.s)}   status ${r.job.status}, accepted ${r.job.accepted_rows.toLocaleString()}, rejected ${r.job.rejected_rows.toLocaleString()}, accepted + rejected = ${(r.job.accepted_rows + r.job.rejected_rows).toLocaleString()} (${r.job.direct ? "direct: rows inserted as the file is read" : `stage ${(r.s - r.commitS).toFixed(1)} s, commit ${r.commitS.toFixed(1)} s`}); CPU per row: Node ${r.nodeUs} µs, PostgreSQL ${r.pgUs} µs`,
+    `  jiuye import ${label} (read, validate, protect, insert) ${r.s.toFixed(1).padStart(6)} s   ${rate(rows, r.s)}   status ${r.job.status}, accepted ${r.job.accepted_rows.toLocaleString()}, rejected ${r.job.rejected_rows.toLocaleString()}, accepted + rejected = ${(r.job.accepted_rows + r.job.rejected_rows).toLocaleString()}${r.job.error ? ` (error: ${r.job.error})` : ""} (${r.job.direct ? "direct: rows inserted as the file is read" : `stage ${(r.s - r.commitS).toFixed(1)} s, commit ${r.commitS.toFixed(1)} s`}); CPU per row: Node ${r.nodeUs} µs, PostgreSQL ${r.pgUs} µs`,
   );
 }
-const csvPass = csvRun.s <= 10 && rows / csvRun.s >= 0.2 * (rows / copyS);
-const xlsxPass = xlsxRun.s <= 45 && xlsxRun.s <= 1.4 * excelS;
+// a target counts only for an import that committed every row (accepted + rejected = rows)
+const complete = (r: typeof csvRun) =>
+  r.job.status === "committed" && r.job.accepted_rows + r.job.rejected_rows === rows;
+const csvPass = complete(csvRun) && csvRun.s <= 10 && rows / csvRun.s >= 0.2 * (rows / copyS);
+const xlsxPass = complete(xlsxRun) && xlsxRun.s <= 45 && xlsxRun.s <= 1.4 * excelS;
 console.log(
   `target .csv ≤ 10 s and ≥ 20% of the COPY rate (${Math.round((0.2 * rows) / copyS).toLocaleString()} rows/s): ${csvPass ? "MET" : "NOT MET"}`,
 );

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blindIndexText, blindIndexValue } from "./blind-index.ts";
 import { DATA_CLASSES, UNCLASSIFIED_TABLES } from "./classification.ts";
 import type { DatabaseHandle } from "./connection.ts";
 import { copyLine, copyLines, parseCopyLine } from "./copy.ts";
@@ -56,7 +57,7 @@ describe("a person's 常住地", () => {
   const person = (bidx: string, region: string) => [
     "张三",
     "v1.x",
-    bidx.padEnd(64, "0"),
+    `\\x${bidx.padEnd(64, "0")}`,
     "1101**********0011",
     "male",
     "1990-01-01",
@@ -88,18 +89,29 @@ describe("a person's 常住地", () => {
       code: "23503",
     });
     await expect(
-      sql`update persons set residence_region_code = '9102' where id_number_bidx like 'a1%'`.execute(h.db),
+      sql`update persons set residence_region_code = '9102' where encode(id_number_bidx, 'hex') like 'a1%'`.execute(
+        h.db,
+      ),
     ).rejects.toMatchObject({ code: "23503" });
-    const n = await sql<{ n: number }>`select count(*)::int as n from persons where id_number_bidx like 'a%'`.execute(
-      h.db,
-    );
+    const n = await sql<{
+      n: number;
+    }>`select count(*)::int as n from persons where encode(id_number_bidx, 'hex') like 'a%'`.execute(h.db);
     expect(n.rows[0]!.n).toBe(2);
     await expect(sql`delete from regions where code = '9101'`.execute(h.db)).rejects.toMatchObject({ code: "23503" });
     await expect(sql`update regions set code = '9103' where code = '9101'`.execute(h.db)).rejects.toMatchObject({
       code: "23503",
     });
     await sql`update regions set name = '测试市（更名）' where code = '9101'`.execute(h.db);
-    await sql`delete from persons where id_number_bidx like 'a%'`.execute(h.db);
+    // blind indexes are 32 bytes: 64 hex digits without the `\x` of bytea text would be 64 bytes
+    await expect(insert([person("b1", "9101").map((v, i) => (i === 2 ? v.slice(2) : v))])).rejects.toMatchObject({
+      code: "23514",
+    });
+    const back = await sql<{ b: string }>`
+      select ${blindIndexText("id_number_bidx")} as b from persons where id_number_bidx = ${blindIndexValue(`\\x${"a2".padEnd(64, "0")}`)}`.execute(
+      h.db,
+    );
+    expect(back.rows).toEqual([{ b: `\\x${"a2".padEnd(64, "0")}` }]);
+    await sql`delete from persons where encode(id_number_bidx, 'hex') like 'a%'`.execute(h.db);
   });
 });
 

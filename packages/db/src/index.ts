@@ -1,3 +1,4 @@
+export * from "./blind-index.ts";
 export * from "./classification.ts";
 export * from "./connection.ts";
 export * from "./copy.ts";

@@ -13,6 +13,7 @@ import * as postingsNotify from "../migrations/20261205100000_postings_notify.ts
 import * as importRowsDisplay from "../migrations/20261205110000_import_rows_display.ts";
 import * as importDirect from "../migrations/20261206090000_import_direct.ts";
 import * as personsRegionCheck from "../migrations/20261206120000_persons_region_check.ts";
+import * as personsCompactIndexes from "../migrations/20261206150000_persons_compact_indexes.ts";
 
 /** Every migration, by timestamped name; they run in name order. */
 export const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "20261205110000_import_rows_display": importRowsDisplay,
   "20261206090000_import_direct": importDirect,
   "20261206120000_persons_region_check": personsRegionCheck,
+  "20261206150000_persons_compact_indexes": personsCompactIndexes,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

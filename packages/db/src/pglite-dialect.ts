@@ -81,6 +81,14 @@ class PGliteDriver implements Driver {
   }
 }
 
+/**
+ * As node-postgres binds them: a string bound to a bytea parameter is bytea text (`\x` and hex
+ * digits, how blind indexes travel), bytes are sent as bytes. PGlite's own serializer takes bytes only.
+ */
+const SERIALIZERS = {
+  17: (v: unknown) => (typeof v === "string" ? v : `\\x${Buffer.from(v as Uint8Array).toString("hex")}`),
+};
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pg: PGlite) {}
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
@@ -104,7 +112,7 @@ class PGliteConnection implements DatabaseConnection {
         ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
       };
     }
-    const result = await this.pg.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    const result = await this.pg.query<R>(compiled.sql, compiled.parameters as unknown[], { serializers: SERIALIZERS });
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),

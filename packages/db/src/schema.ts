@@ -68,15 +68,22 @@ export interface AuditChainTable {
   sealed_at: Timestamp;
 }
 
+/**
+ * A keyed blind index (HMAC-SHA-256, 32 bytes in a bytea column): read back as bytes, written as
+ * bytea text — `\x` and 64 hex digits, the form FieldCipher.blindIndex makes and every query,
+ * COPY line and staged payload passes. Compare read values with `blindIndexText`.
+ */
+export type BlindIndex = ColumnType<Uint8Array, string, string>;
+
 /** 劳动者 (people): the foundation's minimal person record; the registry issue extends it. */
 export interface PersonsTable {
   id: Generated<string>;
   name: string;
   id_number_enc: string;
-  id_number_bidx: string;
+  id_number_bidx: BlindIndex;
   id_number_masked: string;
   phone_enc: string | null;
-  phone_bidx: string | null;
+  phone_bidx: ColumnType<Uint8Array | null, string | null, string | null>;
   phone_masked: string | null;
   sex: string;
   birth_date: string;

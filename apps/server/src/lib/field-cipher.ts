@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync
 export interface FieldCipher {
   encrypt(plain: string): string;
   decrypt(token: string): string;
+  /** Keyed HMAC-SHA-256 as bytea text (`\x` and 64 hex digits): usable as it is in SQL, COPY and JSON. */
   blindIndex(kind: string, value: string): string;
   /** The key, for this process's own worker threads (an import's stage worker); never sent elsewhere. */
   keyForWorkers(): Uint8Array;
@@ -46,7 +47,7 @@ export function createFieldCipher(secret: Buffer): FieldCipher {
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
     },
     blindIndex(kind, value) {
-      return createHmac("sha256", macKey).update(`${kind}:${value}`).digest("hex");
+      return `\\x${createHmac("sha256", macKey).update(`${kind}:${value}`).digest("hex")}`;
     },
     keyForWorkers: () => Uint8Array.from(secret),
   };

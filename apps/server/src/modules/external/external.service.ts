@@ -70,7 +70,7 @@ export async function externalRowsOf(
   });
   const persons = new Map(
     (await personsRepository.byIdNumberIndexes(deps.db, scope, [...new Set(valid.map((v) => v.bidx))])).map((p) => [
-      p.id_number_bidx.trim(),
+      p.id_number_bidx,
       p,
     ]),
   );

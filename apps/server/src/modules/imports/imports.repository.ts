@@ -1,4 +1,4 @@
-import { copyLine, copyLines, type ImportJobsTable, parseCopyLine } from "@jiuye/db";
+import { blindIndexText, copyLine, copyLines, type ImportJobsTable, parseCopyLine } from "@jiuye/db";
 import { type Insertable, sql, type Updateable } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
@@ -115,8 +115,10 @@ export const importsRepository = {
   async existingIdNumbers(db: Executor, bidx: string[]): Promise<Set<string>> {
     if (bidx.length === 0) return new Set();
     const r = await sql<{ b: string }>`
-      select id_number_bidx as b from persons where id_number_bidx = any(${bidx}::bpchar[])`.execute(db);
-    return new Set(r.rows.map((x) => x.b.trim()));
+      select ${blindIndexText("id_number_bidx")} as b from persons where id_number_bidx = any(${bidx}::text[]::bytea[])`.execute(
+      db,
+    );
+    return new Set(r.rows.map((x) => x.b));
   },
 
   /** The row-number range of the next `size` valid rows after `after` (for chunked commits). */
@@ -140,13 +142,13 @@ export const importsRepository = {
         where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
         order by r.row_no
         on conflict (id_number_bidx) do nothing
-        returning id_number_bidx
+        returning ${blindIndexText("id_number_bidx")} as b
       ), lost as (
         update import_rows r
            set status = 'rejected',
                errors = '[{"column":"公民身份号码","code":"PERSON_EXISTS","message":"该公民身份号码已登记（导入期间由他人登记）"}]'::jsonb
          where r.job_id = ${jobId} and r.status = 'valid' and r.row_no > ${from} and r.row_no <= ${to}
-           and (r.payload->>'id_number_bidx') not in (select id_number_bidx::text from ins)
+           and (r.payload->>'id_number_bidx') not in (select b from ins)
         returning 1
       )
       select (select count(*) from ins)::int as inserted, (select count(*) from lost)::int as lost
@@ -177,8 +179,8 @@ export const importsRepository = {
       insert into persons (${INTO_PERSONS}) select ${FROM_PAYLOAD}
       from jsonb_populate_recordset(null::persons, ${JSON.stringify(payloads)}::jsonb) p
       on conflict (id_number_bidx) do nothing
-      returning id_number_bidx as b`.execute(db);
-    const inserted = new Set(r.rows.map((x) => x.b.trim()));
+      returning ${blindIndexText("id_number_bidx")} as b`.execute(db);
+    const inserted = new Set(r.rows.map((x) => x.b));
     return payloads.map((p) => inserted.has(String(p.id_number_bidx)));
   },
 

@@ -168,7 +168,7 @@ export const ROSTER_KINDS: Record<ImportKind, RosterKindSpec> = {
         persons: async (b) =>
           new Map(
             (await personsRepository.byIdNumberIndexes(d.db, { kind: "region", prefix: d.scope }, b)).map((p) => [
-              p.id_number_bidx.trim(),
+              p.id_number_bidx,
               p.id,
             ]),
           ),

@@ -1,4 +1,4 @@
-import type { Database, PersonsTable } from "@jiuye/db";
+import { blindIndexText, blindIndexValue, type Database, type PersonsTable } from "@jiuye/db";
 import { type Expression, type ExpressionBuilder, type Insertable, type SqlBool, sql } from "kysely";
 import { cappedCount, type Executor, executePrepared } from "../../lib/executor.ts";
 import { containsPattern, prefixPattern } from "../../lib/scope.ts";
@@ -69,8 +69,8 @@ function personFilter(f: PersonFilter) {
   return (eb: ExpressionBuilder<Database, "persons">) => {
     const conds: Expression<SqlBool>[] = [];
     if (f.nameContains) conds.push(eb("persons.name", "like", containsPattern(f.nameContains)));
-    if (f.idNumberBidx) conds.push(eb("persons.id_number_bidx", "=", f.idNumberBidx));
-    if (f.phoneBidx) conds.push(eb("persons.phone_bidx", "=", f.phoneBidx));
+    if (f.idNumberBidx) conds.push(eb("persons.id_number_bidx", "=", blindIndexValue(f.idNumberBidx)));
+    if (f.phoneBidx) conds.push(eb("persons.phone_bidx", "=", blindIndexValue(f.phoneBidx)));
     if (f.regionPrefix) conds.push(eb("persons.residence_region_code", "like", prefixPattern(f.regionPrefix)));
     if (f.keyGroup)
       conds.push(
@@ -124,8 +124,8 @@ export const personsRepository = {
     if (bidx.length === 0) return Promise.resolve([]);
     return db
       .selectFrom("persons")
-      .select(["persons.id", "persons.id_number_bidx", "persons.province_code"])
-      .where("persons.id_number_bidx", "in", bidx)
+      .select(["persons.id", blindIndexText("persons.id_number_bidx").as("id_number_bidx"), "persons.province_code"])
+      .where("persons.id_number_bidx", "in", bidx.map(blindIndexValue))
       .where(inPersonScope(scope))
       .execute();
   },
