@@ -95,6 +95,8 @@ describe("region scope", () => {
     const own = await t.request(other, { method: "GET", url: `/api/v1/persons?idNumber=${people.qinhuaiIdNumber}` });
     expect(own.json().items.map((p: { id: string }) => p.id)).toEqual([people.inQinhuai]);
     expect(own.json().total).toBe(1);
+    const byPhone = await t.request(other, { method: "GET", url: `/api/v1/persons?phone=${people.qinhuaiPhone}` });
+    expect(byPhone.json().items.map((p: { id: string }) => p.id)).toEqual([people.inQinhuai]);
     const page2 = await t.request(other, {
       method: "GET",
       url: `/api/v1/persons?idNumber=${people.qinhuaiIdNumber}&page=2`,
