@@ -133,6 +133,17 @@ try {
   });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  // each URL must answer what it is measured for: the person, and exactly that one person found by
+  // ID number (an empty search answers 200 too, and faster)
+  for (const s of sample) {
+    const one = await fetch(`${base}/api/v1/persons/${s.id}`, { headers: { cookie } });
+    const found = await fetch(`${base}/api/v1/persons?idNumber=${cipher.decrypt(s.id_number_enc)}`, {
+      headers: { cookie },
+    });
+    const page = (await found.json()) as { total: number; items: Array<{ id: string }> };
+    if (!one.ok || ((await one.json()) as { id: string }).id !== s.id || page.total !== 1 || page.items[0]?.id !== s.id)
+      throw new Error(`person ${s.id}: read ${one.status}, search found ${page.total}`);
+  }
   console.log(
     `\nregistry-read: ${Number(total.n).toLocaleString()} persons on the PostgreSQL server, ${connections} connections × ${duration} s (autocannon, 127.0.0.1), 2,000 different persons rotated`,
   );
