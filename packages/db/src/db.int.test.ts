@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { Migrator, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blindIndexText, blindIndexValue } from "./blind-index.ts";
 import { DATA_CLASSES, UNCLASSIFIED_TABLES } from "./classification.ts";
@@ -50,6 +50,46 @@ describe("migrations", () => {
   it("keeps calendar dates as text on both engines", async () => {
     const r = await sql<{ d: string }>`select date '2025-01-01' as d`.execute(h.db);
     expect(r.rows[0]?.d).toBe("2025-01-01");
+  });
+});
+
+describe("blind indexes as bytes (20261206150000_persons_compact_indexes)", () => {
+  it("keeps every digest when a registry written as hex text is migrated, and finds people by it", async () => {
+    const old = await createTestDatabase({ regions: false });
+    try {
+      const migrator = new Migrator({ db: old.db, provider: { getMigrations: async () => migrations } });
+      const back = await migrator.migrateTo("20261206120000_persons_region_check");
+      expect(back.error).toBeUndefined();
+      const idHex = "0123456789abcdef".repeat(4);
+      const phoneHex = "fedcba9876543210".repeat(4);
+      await sql`insert into regions (code, name, level) values ('91', '测试省', 1)`.execute(old.db);
+      await sql`
+        insert into persons (name, id_number_enc, id_number_bidx, id_number_masked, phone_enc, phone_bidx, phone_masked,
+                             sex, birth_date, residence_region_code, province_code)
+        values ('李四', 'v1.x', ${idHex}, '1101**********0011', 'v1.y', ${phoneHex}, '138****0000',
+                'male', '1990-01-01', '91', '91'),
+               ('王五', 'v1.z', ${"1".repeat(64)}, '1101**********0022', null, null, null,
+                'female', '1991-01-01', '91', '91')`.execute(old.db);
+      await migrateToLatest(old.db);
+      const rows = await sql<{ name: string; id: string; phone: string | null }>`
+        select name, ${blindIndexText("id_number_bidx")} as id,
+               case when phone_bidx is null then null else ${blindIndexText("phone_bidx")} end as phone
+        from persons order by name`.execute(old.db);
+      expect(rows.rows).toEqual([
+        { name: "李四", id: `\\x${idHex}`, phone: `\\x${phoneHex}` },
+        { name: "王五", id: `\\x${"1".repeat(64)}`, phone: null },
+      ]);
+      const byPhone = await sql<{ name: string }>`
+        select name from persons where phone_bidx = ${blindIndexValue(`\\x${phoneHex}`)}`.execute(old.db);
+      expect(byPhone.rows).toEqual([{ name: "李四" }]);
+      const indexes = await sql<{ indexname: string; indexdef: string }>`
+        select indexname, indexdef from pg_indexes where tablename = 'persons' order by indexname`.execute(old.db);
+      const names = indexes.rows.map((r) => r.indexname);
+      expect(names).not.toContain("persons_name_idx");
+      expect(indexes.rows.find((r) => r.indexname === "persons_phone_bidx_idx")?.indexdef).toMatch(/USING hash/);
+    } finally {
+      await old.close();
+    }
   });
 });
 
