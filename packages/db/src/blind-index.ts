@@ -12,3 +12,12 @@ export function blindIndexText(column: string): RawBuilder<string> {
 export function blindIndexValue(value: string): RawBuilder<Uint8Array> {
   return sql<Uint8Array>`${value}::bytea`;
 }
+
+/**
+ * Blind indexes made by FieldCipher.blindIndex as one bytea[] operand (`column = any(…)`): one
+ * parameter whatever their number. Bound as text[] and cast, since PGlite's bytea[] binding takes
+ * arrays of bytes only.
+ */
+export function blindIndexValues(values: readonly string[]): RawBuilder<Uint8Array[]> {
+  return sql<Uint8Array[]>`${values}::text[]::bytea[]`;
+}

@@ -1,4 +1,4 @@
-import { blindIndexText, copyLine, copyLines, type ImportJobsTable, parseCopyLine } from "@jiuye/db";
+import { blindIndexText, blindIndexValues, copyLine, copyLines, type ImportJobsTable, parseCopyLine } from "@jiuye/db";
 import { type Insertable, sql, type Updateable } from "kysely";
 import type { Executor } from "../../lib/executor.ts";
 import { isUniqueViolation } from "../../lib/scope.ts";
@@ -115,9 +115,8 @@ export const importsRepository = {
   async existingIdNumbers(db: Executor, bidx: string[]): Promise<Set<string>> {
     if (bidx.length === 0) return new Set();
     const r = await sql<{ b: string }>`
-      select ${blindIndexText("id_number_bidx")} as b from persons where id_number_bidx = any(${bidx}::text[]::bytea[])`.execute(
-      db,
-    );
+      select ${blindIndexText("id_number_bidx")} as b from persons
+      where id_number_bidx = any(${blindIndexValues(bidx)})`.execute(db);
     return new Set(r.rows.map((x) => x.b));
   },
 

@@ -1,4 +1,4 @@
-import { blindIndexText, blindIndexValue, type Database, type PersonsTable } from "@jiuye/db";
+import { blindIndexText, blindIndexValue, blindIndexValues, type Database, type PersonsTable } from "@jiuye/db";
 import { type Expression, type ExpressionBuilder, type Insertable, type SqlBool, sql } from "kysely";
 import { cappedCount, type Executor, executePrepared } from "../../lib/executor.ts";
 import { containsPattern, prefixPattern } from "../../lib/scope.ts";
@@ -125,7 +125,7 @@ export const personsRepository = {
     return db
       .selectFrom("persons")
       .select(["persons.id", blindIndexText("persons.id_number_bidx").as("id_number_bidx"), "persons.province_code"])
-      .where("persons.id_number_bidx", "in", bidx.map(blindIndexValue))
+      .where((eb) => eb("persons.id_number_bidx", "=", eb.fn.any(blindIndexValues(bidx))))
       .where(inPersonScope(scope))
       .execute();
   },
