@@ -15,9 +15,8 @@ export function blindIndexValue(value: string): RawBuilder<Uint8Array> {
 
 /**
  * Blind indexes made by FieldCipher.blindIndex as one bytea[] operand (`column = any(…)`): one
- * parameter whatever their number. Bound as text[] and cast, since PGlite's bytea[] binding takes
- * arrays of bytes only.
+ * parameter whatever their number.
  */
 export function blindIndexValues(values: readonly string[]): RawBuilder<Uint8Array[]> {
-  return sql<Uint8Array[]>`${values}::text[]::bytea[]`;
+  return sql<Uint8Array[]>`${values}::bytea[]`;
 }

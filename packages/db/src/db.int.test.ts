@@ -1,6 +1,6 @@
 import { Migrator, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blindIndexText, blindIndexValue } from "./blind-index.ts";
+import { blindIndexText, blindIndexValue, blindIndexValues } from "./blind-index.ts";
 import { DATA_CLASSES, UNCLASSIFIED_TABLES } from "./classification.ts";
 import type { DatabaseHandle } from "./connection.ts";
 import { copyLine, copyLines, parseCopyLine } from "./copy.ts";
@@ -82,6 +82,10 @@ describe("blind indexes as bytes (20261206150000_persons_compact_indexes)", () =
       const byPhone = await sql<{ name: string }>`
         select name from persons where phone_bidx = ${blindIndexValue(`\\x${phoneHex}`)}`.execute(old.db);
       expect(byPhone.rows).toEqual([{ name: "李四" }]);
+      const byIds = await sql<{ name: string }>`
+        select name from persons
+        where id_number_bidx = any(${blindIndexValues([`\\x${idHex}`, `\\x${"2".repeat(64)}`])})`.execute(old.db);
+      expect(byIds.rows).toEqual([{ name: "李四" }]);
       const indexes = await sql<{ indexname: string; indexdef: string }>`
         select indexname, indexdef from pg_indexes where tablename = 'persons' order by indexname`.execute(old.db);
       const names = indexes.rows.map((r) => r.indexname);

@@ -1,4 +1,4 @@
-import type { PGlite } from "@electric-sql/pglite";
+import { type PGlite, types } from "@electric-sql/pglite";
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -83,10 +83,14 @@ class PGliteDriver implements Driver {
 
 /**
  * As node-postgres binds them: a string bound to a bytea parameter is bytea text (`\x` and hex
- * digits, how blind indexes travel), bytes are sent as bytes. PGlite's own serializer takes bytes only.
+ * digits, how blind indexes travel), also as an element of a bytea[] parameter; bytes go through
+ * PGlite's own serializer, which takes bytes only.
  */
+const byteaParam = (v: unknown) => (typeof v === "string" ? v : types.serializers[types.BYTEA]!(v));
+const BYTEA_ARRAY = 1001; // pg_type.typarray of bytea
 const SERIALIZERS = {
-  17: (v: unknown) => (typeof v === "string" ? v : `\\x${Buffer.from(v as Uint8Array).toString("hex")}`),
+  [types.BYTEA]: byteaParam,
+  [BYTEA_ARRAY]: (v: unknown) => types.arraySerializer(v, byteaParam, BYTEA_ARRAY),
 };
 
 class PGliteConnection implements DatabaseConnection {
