@@ -168,7 +168,8 @@ async function importFile(path: string, name: string) {
 const csvRun = await importFile(csv, "roster.csv");
 // Both imports start from the same empty registry (not timed). With the first import's million
 // people still there, PostgreSQL took ~35–38 µs per row for the second million instead of ~27, also
-// after a VACUUM ANALYZE between them (its indexes outgrow the default shared_buffers, probably).
+// after a VACUUM ANALYZE between them (measured in session 8, with hex-text blind indexes, before
+// migration 20261206150000; its indexes outgrew the default shared_buffers, probably).
 const registered = await sql<{ n: number }>`select count(*)::int as n from persons`.execute(h.db);
 if (registered.rows[0]!.n !== csvRun.job.accepted_rows)
   throw new Error("persons ≠ accepted rows after the .csv import");

@@ -17,8 +17,8 @@ import { type Kysely, sql } from "kysely";
  *   Every insert paid for it (17.3 s without it against 18.8 s with it, same measurement).
  * The values are the same digests: the application now reads and writes them as bytea text
  * (`\x` and 64 hex digits, see blindIndexText in @jiuye/db).
- * Rewrites persons (an ACCESS EXCLUSIVE lock for as long as that takes: 3.6 s for a million people
- * here); docs/scaling.md says how to run it on a large registry.
+ * Rewrites persons (an ACCESS EXCLUSIVE lock for as long as that takes: 4.7 s for a seeded city of
+ * 1,000,000 people here); docs/scaling.md says how to run it on a large registry.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop index persons_name_idx`.execute(db);
