@@ -11,13 +11,12 @@ export function neutraliseFormula(value: string): string {
 
 /** Full-width forms, the ideographic space and zero-width characters: what `normaliseCell` rewrites. */
 const UNUSUAL = /[\uFF01-\uFF5E\u3000\u200B-\u200D\uFEFF]/;
+const EACH_UNUSUAL = new RegExp(UNUSUAL.source, "g");
+
+const normalChar = (c: string) =>
+  c === "\u3000" ? " " : c >= "\uFF01" && c <= "\uFF5E" ? String.fromCharCode(c.charCodeAt(0) - 0xfee0) : "";
 
 export function normaliseCell(value: string): string {
-  // most cells have none of them: one test instead of three replacements (bulk imports: 7 cells a row)
-  if (!UNUSUAL.test(value)) return value.trim();
-  return value
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, " ")
-    .replace(/[\u200B-\u200D\uFEFF]/g, "")
-    .trim();
+  // most cells have none: a test is cheaper than a replace that finds nothing (bulk imports: 7 cells a row)
+  return (UNUSUAL.test(value) ? value.replace(EACH_UNUSUAL, normalChar) : value).trim();
 }
