@@ -181,7 +181,8 @@ if (registered.rows[0]!.n !== csvRun.job.accepted_rows)
 //     and the phone number and their HMAC-SHA-256 blind indexes (the FieldCipher every write uses);
 //   - PostgreSQL inserting the protected rows (the .csv import's own, copied out) into `persons`
 //     with its indexes and constraints, in one COPY and one transaction.
-// Spread perfectly over the 2 cores, their sum halved is the fastest an import can be here.
+// Spread perfectly over the 2 cores, their sum halved is the fastest an import can be here; and an
+// atomic import is one transaction, so one PostgreSQL backend does all of the insert on one core.
 const floorCipher = createFieldCipher(Buffer.from(SECRET, "base64"));
 const cpuF = process.cpuUsage();
 let protectedChars = 0;
@@ -232,7 +233,7 @@ for (const [label, r] of [
   );
 }
 console.log(
-  `  floor: protections ${protectS.toFixed(1)} s CPU + PostgreSQL insert of the protected rows ${insertS.toFixed(1)} s CPU, over 2 cores ${floorS.toFixed(1)} s (.csv) / ${((protectS + insertS + excelS) / 2).toFixed(1)} s with the bare .xlsx read`,
+  `  floor: protections ${protectS.toFixed(1)} s CPU (Node) + PostgreSQL inserting the protected rows ${insertS.toFixed(1)} s CPU (one backend: an atomic import's one transaction cannot be faster); both spread over 2 cores ${floorS.toFixed(1)} s (.csv), ${((protectS + insertS + excelS) / 2).toFixed(1)} s with the bare .xlsx read`,
 );
 // a target counts only for an import that committed every row (accepted + rejected = rows)
 const complete = (r: typeof csvRun) =>
