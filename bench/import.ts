@@ -210,6 +210,9 @@ await floorClient.query("begin");
 await pipeline(createReadStream(protectedRows), floorClient.query(copyFrom("copy persons from stdin")));
 await floorClient.query("commit");
 const insertS = postgresCpu() - pgF;
+const copied = await floorClient.query<{ n: number }>("select count(*)::int as n from persons");
+// a floor is only a floor if it inserted the same rows as the import
+if (copied.rows[0]!.n !== csvRun.job.accepted_rows) throw new Error("the floor's COPY did not insert every person");
 await floorClient.end();
 const floorS = (protectS + insertS) / 2;
 
