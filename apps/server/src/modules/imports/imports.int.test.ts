@@ -57,6 +57,17 @@ async function settle(s: TestSession, id: string) {
 const personCount = async () =>
   (await sql<{ n: number }>`select count(*)::int as n from persons`.execute(t.db)).rows[0]!.n;
 
+/** Registers a roster row's person through the API's form (by name and ID number only); their id. */
+async function registerThroughForm(row: string[]): Promise<string> {
+  const created = await t.request(worker, {
+    method: "POST",
+    url: "/api/v1/persons",
+    payload: { name: row[0], idNumber: row[1], residenceRegionCode: "320102003001" },
+  });
+  expect(created.statusCode).toBe(201);
+  return created.json().id;
+}
+
 async function reportRows(s: TestSession, id: string) {
   const res = await t.request(s, { method: "GET", url: `/api/v1/imports/${id}/report` });
   expect(res.statusCode).toBe(200);
@@ -167,12 +178,7 @@ describe("花名册 import", () => {
   it("a dry run rejects people already registered, and its commit stores each person findable by ID number", async () => {
     const rows = [HEADER, goodRow(), goodRow(), goodRow()];
     const taken = rows[2]!;
-    const created = await t.request(worker, {
-      method: "POST",
-      url: "/api/v1/persons",
-      payload: { name: taken[0], idNumber: taken[1], residenceRegionCode: "320102003001" },
-    });
-    expect(created.statusCode).toBe(201);
+    await registerThroughForm(taken);
     const staged = await settle(
       worker,
       (await upload(worker, "已有人员.csv", Buffer.from(csv(rows)), "kind=persons&dryRun=true")).json().id,
@@ -203,12 +209,7 @@ describe("花名册 import", () => {
     expect(staged).toMatchObject({ acceptedRows: 3, rejectedRows: 0 });
     // meanwhile a colleague registers the second person through the form
     const taken = rows[2]!;
-    const created = await t.request(worker, {
-      method: "POST",
-      url: "/api/v1/persons",
-      payload: { name: taken[0], idNumber: taken[1], residenceRegionCode: "320102003001" },
-    });
-    expect(created.statusCode).toBe(201);
+    await registerThroughForm(taken);
     await t.request(worker, { method: "POST", url: `/api/v1/imports/${staged.id}/commit`, payload: {} });
     const done = await settle(worker, staged.id);
     expect(done).toMatchObject({ status: "committed", committedRows: 2, rejectedRows: 1, totalRows: 3 });
@@ -224,12 +225,7 @@ describe("花名册 import", () => {
   it("a real import writes valid rows straight to the registry, keeps only rejected rows, and rejects people already registered", async () => {
     const rows = [HEADER, goodRow(), goodRow(), badChecksum(goodRow()), goodRow(), goodRow()];
     const taken = rows[4]!;
-    const created = await t.request(worker, {
-      method: "POST",
-      url: "/api/v1/persons",
-      payload: { name: taken[0], idNumber: taken[1], residenceRegionCode: "320102003001" },
-    });
-    expect(created.statusCode).toBe(201);
+    const registeredId = await registerThroughForm(taken);
     const before = await personCount();
     const done = await settle(worker, (await upload(worker, "直接入库.csv", Buffer.from(csv(rows)))).json().id);
     expect(done).toMatchObject({
@@ -262,7 +258,7 @@ describe("花名册 import", () => {
     const mine = await t.db
       .selectFrom("persons")
       .select(["phone_masked", "residence_region_code"])
-      .where("id", "=", created.json().id)
+      .where("id", "=", registeredId)
       .executeTakeFirstOrThrow();
     expect(mine).toEqual({ phone_masked: null, residence_region_code: "320102003001" });
   });
