@@ -22,13 +22,11 @@ export function protectedPersonRow(
     birthDate: string;
     residenceRegionCode: string;
   },
-  /** Callers that already keyed the number (imports dedupe by it) pass it in. */
-  idNumberBidx: string = idNumberIndex(cipher, p.idNumber),
 ): Insertable<PersonsTable> {
   return {
     name: p.name,
     id_number_enc: cipher.encrypt(p.idNumber),
-    id_number_bidx: idNumberBidx,
+    id_number_bidx: idNumberIndex(cipher, p.idNumber),
     id_number_masked: maskIdNumber(p.idNumber),
     phone_enc: p.phone ? cipher.encrypt(p.phone) : null,
     phone_bidx: p.phone ? phoneIndex(cipher, p.phone) : null,
